@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace BatchLr.Internal;
+
+/// <summary>Argument checks that name the parameter, the value and the rule.</summary>
+internal static class Guard
+{
+    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    public static ArgumentOutOfRangeException OutOfRange(string name, object? value, string rule) =>
+        new(name, value, string.Create(CultureInfo.InvariantCulture, $"'{name}' is {FormatObject(value)}; it must be {rule}."));
+
+    public static void Finite(double value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!double.IsFinite(value))
+        {
+            throw OutOfRange(name, value, "a finite number");
+        }
+    }
+
+    public static void FiniteNotNegative(double value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!(value >= 0) || double.IsPositiveInfinity(value))
+        {
+            throw OutOfRange(name, value, "a finite number zero or more");
+        }
+    }
+
+    public static void Positive(double value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!(value > 0) || double.IsPositiveInfinity(value))
+        {
+            throw OutOfRange(name, value, "a finite number greater than zero");
+        }
+    }
+
+    public static void Positive(long value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (value <= 0)
+        {
+            throw OutOfRange(name, value, "greater than zero");
+        }
+    }
+
+    public static void NotNegative(long value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (value < 0)
+        {
+            throw OutOfRange(name, value, "zero or more");
+        }
+    }
+
+    public static void InRange(double value, double min, double max, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!(value >= min && value <= max))
+        {
+            throw OutOfRange(name, value, string.Create(CultureInfo.InvariantCulture, $"between {Format(min)} and {Format(max)} inclusive"));
+        }
+    }
+
+    public static void InOpenRange(double value, double min, double max, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!(value > min && value < max))
+        {
+            throw OutOfRange(name, value, string.Create(CultureInfo.InvariantCulture, $"strictly between {Format(min)} and {Format(max)}"));
+        }
+    }
+
+    public static void AtLeast(double value, double min, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!(value >= min) || double.IsPositiveInfinity(value))
+        {
+            throw OutOfRange(name, value, string.Create(CultureInfo.InvariantCulture, $"a finite number {Format(min)} or more"));
+        }
+    }
+
+    public static void Defined<TEnum>(TEnum value, [CallerArgumentExpression(nameof(value))] string name = "")
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw OutOfRange(name, value, "one of " + string.Join(", ", Enum.GetNames<TEnum>()));
+        }
+    }
+
+    public static T NotNull<T>(T? value, [CallerArgumentExpression(nameof(value))] string name = "")
+        where T : class => value ?? throw new ArgumentNullException(name);
+
+    /// <summary>Checks that a list is non-empty, finite and sorted ascending (ties allowed when <paramref name="strict"/> is false).</summary>
+    public static double[] SortedFinite(IReadOnlyList<double>? values, bool strict, bool allowEmpty, [CallerArgumentExpression(nameof(values))] string name = "")
+    {
+        NotNull(values, name);
+        if (!allowEmpty && values!.Count == 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{name}' is empty; it must hold at least one value."), name);
+        }
+
+        var copy = new double[values!.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            double v = values[i];
+            if (!double.IsFinite(v) || v < 0)
+            {
+                throw OutOfRange(string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]"), v, "a finite number zero or more");
+            }
+
+            if (i > 0 && (strict ? v <= copy[i - 1] : v < copy[i - 1]))
+            {
+                throw OutOfRange(
+                    string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]"),
+                    v,
+                    (strict ? "greater than " : "no less than ") + "the value before it, " + Format(copy[i - 1]));
+            }
+
+            copy[i] = v;
+        }
+
+        return copy;
+    }
+
+    private static string FormatObject(object? value) => value switch
+    {
+        null => "null",
+        double d => Format(d),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}

@@ -1,0 +1,11 @@
+using System;
+
+namespace BatchLr.Schedules.Composition;
+
+/// <summary>Keeps a schedule inside <c>[minimum, maximum]</c>.</summary>
+internal sealed class ClampSchedule(LearningRateSchedule inner, double minimum, double maximum) : LearningRateSchedule
+{
+    public override ProgressClock Clock => inner.Clock;
+
+    protected internal override double EvaluateCore(double position) => Math.Clamp(inner.EvaluateCore(position), minimum, maximum);
+}

@@ -1,0 +1,9 @@
+namespace BatchLr.Schedules.Composition;
+
+/// <summary>Places a schedule on another clock; its values are unchanged.</summary>
+internal sealed class ClockedSchedule(LearningRateSchedule inner, ProgressClock clock) : LearningRateSchedule
+{
+    public override ProgressClock Clock => clock;
+
+    protected internal override double EvaluateCore(double position) => inner.EvaluateCore(position);
+}

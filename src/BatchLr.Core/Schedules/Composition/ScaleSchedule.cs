@@ -1,0 +1,9 @@
+namespace BatchLr.Schedules.Composition;
+
+/// <summary>Multiplies a schedule by a constant.</summary>
+internal sealed class ScaleSchedule(LearningRateSchedule inner, double factor) : LearningRateSchedule
+{
+    public override ProgressClock Clock => inner.Clock;
+
+    protected internal override double EvaluateCore(double position) => inner.EvaluateCore(position) * factor;
+}

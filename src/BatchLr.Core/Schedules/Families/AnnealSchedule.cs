@@ -1,0 +1,52 @@
+using System;
+
+namespace BatchLr.Schedules.Families;
+
+/// <summary>Moves from one value to another over a duration along a shape, then holds the end value.</summary>
+/// <remarks><c>v(t) = end + (start - end) · d(min(t / duration, 1))^exponent</c>, or geometric interpolation for <see cref="AnnealShape.Exponential"/>.</remarks>
+internal sealed class AnnealSchedule(double start, double end, double duration, AnnealShape shape, double exponent = 1.0) : LearningRateSchedule
+{
+    public double Start { get; } = start;
+
+    public double End { get; } = end;
+
+    public double Duration { get; } = duration;
+
+    public AnnealShape Shape { get; } = shape;
+
+    public double Exponent { get; } = exponent;
+
+    protected internal override double EvaluateCore(double position) => At(position);
+
+    /// <summary>The value at a position; shared by warmups, which run it backwards.</summary>
+    internal double At(double position)
+    {
+        if (position >= Duration)
+        {
+            return End;
+        }
+
+        double p = position / Duration;
+        if (Shape == AnnealShape.Exponential)
+        {
+            return Start * Math.Pow(End / Start, p);
+        }
+
+        double d = Decay(Shape, p);
+        if (Exponent != 1.0)
+        {
+            d = Math.Pow(d, Exponent);
+        }
+
+        return End + ((Start - End) * d);
+    }
+
+    /// <summary>The falling curve d(p), 1 at p = 0 and 0 at p = 1.</summary>
+    internal static double Decay(AnnealShape shape, double p) => shape switch
+    {
+        AnnealShape.Linear => 1.0 - p,
+        AnnealShape.Cosine => 0.5 * (1.0 + Math.Cos(Math.PI * p)),
+        AnnealShape.OneMinusSqrt => 1.0 - Math.Sqrt(p),
+        _ => Math.Pow(0.0, p) /* unreachable: exponential is handled by the caller */,
+    };
+}

@@ -1,0 +1,9 @@
+namespace BatchLr.Schedules.Families;
+
+/// <summary>The same value at every position.</summary>
+internal sealed class ConstantSchedule(double value) : LearningRateSchedule
+{
+    public double Value { get; } = value;
+
+    protected internal override double EvaluateCore(double position) => Value;
+}

@@ -1,0 +1,16 @@
+using System;
+
+namespace BatchLr.Schedules.Families;
+
+/// <summary>
+/// Keras' PolynomialDecay with <c>cycle=True</c>: the decay horizon stretches to the next multiple of
+/// <c>steps</c> past <c>t</c>, <c>v(t) = end + (initial - end) · (1 - t / H)^power</c> with <c>H = steps · max(1, ceil(t / steps))</c>.
+/// </summary>
+internal sealed class CyclicPolynomialSchedule(double initial, double end, double steps, double power) : LearningRateSchedule
+{
+    protected internal override double EvaluateCore(double position)
+    {
+        double horizon = steps * Math.Max(1.0, Math.Ceiling(position / steps));
+        return end + ((initial - end) * Math.Pow(1.0 - (position / horizon), power));
+    }
+}

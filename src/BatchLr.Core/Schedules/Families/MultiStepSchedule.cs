@@ -1,0 +1,13 @@
+using System;
+
+namespace BatchLr.Schedules.Families;
+
+/// <summary><c>v(t) = initial · gamma^k</c>, where <c>k</c> counts the milestones at or before <c>t</c> (a repeated milestone counts each time).</summary>
+internal sealed class MultiStepSchedule(double initial, double gamma, double[] milestones) : LearningRateSchedule
+{
+    protected internal override double EvaluateCore(double position)
+    {
+        int passed = Search.CountAtOrBelow(milestones, position);
+        return passed == 0 ? initial : initial * Math.Pow(gamma, passed);
+    }
+}

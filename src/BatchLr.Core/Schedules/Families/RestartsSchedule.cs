@@ -1,0 +1,88 @@
+using System;
+
+namespace BatchLr.Schedules.Families;
+
+/// <summary>
+/// Cycles of a falling curve between a decayed maximum and minimum, with periods growing
+/// geometrically (SGDR, Loshchilov and Hutter 2017; timm's CosineLRScheduler and TanhLRScheduler).
+/// </summary>
+/// <remarks>
+/// Cycle <c>i</c> starts at <c>T0 · (m^i - 1) / (m - 1)</c> (at <c>i · T0</c> when <c>m = 1</c>) and lasts
+/// <c>Ti = T0 · m^i</c>. Inside it, with <c>g = decay^i</c>, the value is
+/// <c>min·g + (max·g - min·g) · f(tcur / Ti)</c>, where <c>f</c> is the cosine <c>(1 + cos(π tcur^k / Ti^k)) / 2</c>
+/// or the tanh curve <c>(1 - tanh(lower · (1 - p) + upper · p)) / 2</c>. From cycle <c>limit</c> on the value is <c>min</c>.
+/// The cycle is located with a logarithm and then corrected against the exact cycle starts, so
+/// restarts fall on the right step even where the logarithm rounds the wrong way.
+/// </remarks>
+internal sealed class RestartsSchedule(
+    double maximum,
+    double minimum,
+    double period,
+    double periodMultiplier,
+    double cycleDecay,
+    double cycleLimit,
+    double kDecay,
+    bool tanh,
+    double tanhLower,
+    double tanhUpper) : LearningRateSchedule
+{
+    private readonly double _logMultiplier = Math.Log(periodMultiplier);
+
+    protected internal override double EvaluateCore(double position)
+    {
+        double cycle;
+        double elapsed;
+        double length;
+        if (periodMultiplier == 1.0)
+        {
+            cycle = Math.Floor(position / period);
+            elapsed = position - (cycle * period);
+            length = period;
+        }
+        else
+        {
+            cycle = Math.Floor(Math.Log(1.0 + (position / period * (periodMultiplier - 1.0))) / _logMultiplier);
+            if (cycle < 0)
+            {
+                cycle = 0;
+            }
+
+            while (StartOf(cycle + 1) <= position)
+            {
+                cycle++;
+            }
+
+            while (cycle > 0 && StartOf(cycle) > position)
+            {
+                cycle--;
+            }
+
+            elapsed = position - StartOf(cycle);
+            length = period * Math.Pow(periodMultiplier, cycle);
+        }
+
+        if (cycle >= cycleLimit)
+        {
+            return minimum;
+        }
+
+        double gain = cycleDecay == 1.0 ? 1.0 : Math.Pow(cycleDecay, cycle);
+        double high = maximum * gain;
+        double low = minimum * gain;
+        double shape;
+        if (tanh)
+        {
+            double p = elapsed / length;
+            shape = 0.5 * (1.0 - Math.Tanh((tanhLower * (1.0 - p)) + (tanhUpper * p)));
+        }
+        else
+        {
+            double ratio = kDecay == 1.0 ? elapsed / length : Math.Pow(elapsed, kDecay) / Math.Pow(length, kDecay);
+            shape = 0.5 * (1.0 + Math.Cos(Math.PI * ratio));
+        }
+
+        return low + ((high - low) * shape);
+    }
+
+    private double StartOf(double cycle) => period * (Math.Pow(periodMultiplier, cycle) - 1.0) / (periodMultiplier - 1.0);
+}

@@ -1,0 +1,26 @@
+namespace BatchLr.Schedules.Families;
+
+/// <summary>Binary searches over sorted boundaries; no allocation.</summary>
+internal static class Search
+{
+    /// <summary>Counts the entries of a sorted array that are less than or equal to <paramref name="value"/> (Python's bisect_right).</summary>
+    public static int CountAtOrBelow(double[] sorted, double value)
+    {
+        int lo = 0;
+        int hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}

@@ -1,0 +1,218 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using BatchLr.Internal;
+
+namespace BatchLr.Schedules.Reactive;
+
+/// <summary>Reduces the learning rate when a metric stops improving (PyTorch's ReduceLROnPlateau).</summary>
+/// <remarks>
+/// <para>
+/// After each <see cref="Report(double)"/>, a metric is better than the best so far when, in min mode, it is below
+/// <c>best · (1 - threshold)</c> (relative) or <c>best - threshold</c> (absolute); max mode mirrors this. Better
+/// resets the count of bad reports; otherwise it grows. During a cooldown the count is held at zero. When the
+/// count exceeds <see cref="ReduceOnPlateauOptions.Patience"/>, every group's rate becomes
+/// <c>max(lr · factor, min_lr)</c> (skipped where the change is not more than <c>eps</c>), the count resets and a cooldown starts.
+/// </para>
+/// <para>
+/// Unlike a closed-form schedule this one has state, held whole in <see cref="State"/>; a checkpoint of that
+/// record resumes to the identical sequence. A NaN or infinite metric is refused and changes nothing.
+/// </para>
+/// </remarks>
+public sealed class ReduceOnPlateau
+{
+    private readonly PlateauMode _mode;
+    private readonly double _factor;
+    private readonly int _patience;
+    private readonly double _threshold;
+    private readonly ThresholdMode _thresholdMode;
+    private readonly int _cooldown;
+    private readonly double[] _minimums;
+    private readonly double _eps;
+    private readonly double[] _rates;
+    private double? _best;
+    private int _badReports;
+    private int _cooldownLeft;
+    private long _reports;
+
+    /// <summary>Initializes a new instance of the <see cref="ReduceOnPlateau"/> class at the start of training.</summary>
+    /// <param name="options">The configuration; checked once and copied.</param>
+    /// <param name="initialLearningRates">The starting learning rate of each parameter group; at least one, finite and zero or more.</param>
+    /// <exception cref="ArgumentException">An option or rate breaks its rule; the message lists every broken option rule.</exception>
+    public ReduceOnPlateau(ReduceOnPlateauOptions options, IReadOnlyList<double> initialLearningRates)
+        : this(options, new ReduceOnPlateauState(initialLearningRates, null, 0, 0, 0))
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ReduceOnPlateau"/> class from a saved state.</summary>
+    /// <param name="options">The configuration the state was produced with.</param>
+    /// <param name="state">The state, as returned by <see cref="State"/>.</param>
+    /// <exception cref="ArgumentException">An option or a field of the state breaks its rule.</exception>
+    public ReduceOnPlateau(ReduceOnPlateauOptions options, ReduceOnPlateauState state)
+    {
+        Guard.NotNull(options);
+        Guard.NotNull(state);
+        Guard.NotNull(state.LearningRates, "state.LearningRates");
+        int groups = state.LearningRates.Count;
+        var check = new OptionsValidation(nameof(options));
+        check.Defined(options.Mode, nameof(options.Mode));
+        check.Require(options.Factor is > 0 and < 1, nameof(options.Factor), options.Factor, "greater than zero and less than 1");
+        check.Require(options.Patience >= 0, nameof(options.Patience), options.Patience, "zero or more");
+        check.FiniteNotNegative(options.Threshold, nameof(options.Threshold));
+        check.Defined(options.ThresholdMode, nameof(options.ThresholdMode));
+        check.Require(options.Cooldown >= 0, nameof(options.Cooldown), options.Cooldown, "zero or more");
+        check.FiniteNotNegative(options.Eps, nameof(options.Eps));
+        IReadOnlyList<double>? minimums = options.MinLearningRates;
+        check.Require(minimums is not null && (minimums.Count == 1 || minimums.Count == groups), nameof(options.MinLearningRates) + ".Count", minimums?.Count, "1, or the number of parameter groups, " + groups.ToString(CultureInfo.InvariantCulture));
+        if (minimums is not null)
+        {
+            for (int i = 0; i < minimums.Count; i++)
+            {
+                check.FiniteNotNegative(minimums[i], string.Create(CultureInfo.InvariantCulture, $"{nameof(options.MinLearningRates)}[{i}]"));
+            }
+        }
+
+        check.ThrowIfInvalid();
+
+        if (groups == 0)
+        {
+            throw new ArgumentException("'initialLearningRates' is empty; it must hold one learning rate per parameter group.", nameof(state));
+        }
+
+        _rates = new double[groups];
+        for (int i = 0; i < groups; i++)
+        {
+            double rate = state.LearningRates[i];
+            if (!(rate >= 0) || double.IsPositiveInfinity(rate))
+            {
+                throw Guard.OutOfRange(string.Create(CultureInfo.InvariantCulture, $"learningRates[{i}]"), rate, "a finite number zero or more");
+            }
+
+            _rates[i] = rate;
+        }
+
+        if (state.Best is { } best && !double.IsFinite(best))
+        {
+            throw Guard.OutOfRange("state.Best", best, "a finite number or null");
+        }
+
+        if (state.BadReports < 0)
+        {
+            throw Guard.OutOfRange("state.BadReports", state.BadReports, "zero or more");
+        }
+
+        if (state.CooldownLeft < 0)
+        {
+            throw Guard.OutOfRange("state.CooldownLeft", state.CooldownLeft, "zero or more");
+        }
+
+        if (state.Reports < 0)
+        {
+            throw Guard.OutOfRange("state.Reports", state.Reports, "zero or more");
+        }
+
+        _mode = options.Mode;
+        _factor = options.Factor;
+        _patience = options.Patience;
+        _threshold = options.Threshold;
+        _thresholdMode = options.ThresholdMode;
+        _cooldown = options.Cooldown;
+        _eps = options.Eps;
+        _minimums = new double[groups];
+        for (int i = 0; i < groups; i++)
+        {
+            _minimums[i] = minimums![minimums.Count == 1 ? 0 : i];
+        }
+
+        _best = state.Best;
+        _badReports = state.BadReports;
+        _cooldownLeft = state.CooldownLeft;
+        _reports = state.Reports;
+    }
+
+    /// <summary>Gets the number of parameter groups.</summary>
+    public int GroupCount => _rates.Length;
+
+    /// <summary>Gets a snapshot of the state, to save with a checkpoint.</summary>
+    public ReduceOnPlateauState State => new((double[])_rates.Clone(), _best, _badReports, _cooldownLeft, _reports);
+
+    /// <summary>Returns the learning rate now in effect for a parameter group.</summary>
+    /// <param name="group">The group index, from 0 to <see cref="GroupCount"/> - 1.</param>
+    /// <returns>The group's learning rate.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index.</exception>
+    public double GetLearningRate(int group)
+    {
+        if ((uint)group >= (uint)_rates.Length)
+        {
+            throw Guard.OutOfRange(nameof(group), group, "from 0 to " + (_rates.Length - 1).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return _rates[group];
+    }
+
+    /// <summary>Reports a new value of the watched metric, and reduces the learning rates if it has plateaued.</summary>
+    /// <param name="metric">The metric, such as a validation loss; finite.</param>
+    /// <returns><see langword="true"/> when any group's learning rate was reduced by this report.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is NaN or infinite; the state is unchanged.</exception>
+    public bool Report(double metric)
+    {
+        if (!double.IsFinite(metric))
+        {
+            throw Guard.OutOfRange(nameof(metric), metric, "a finite number; a NaN or infinite metric would corrupt the best value, so it is refused and the state is unchanged");
+        }
+
+        _reports++;
+        if (IsBetter(metric))
+        {
+            _best = metric;
+            _badReports = 0;
+        }
+        else
+        {
+            _badReports++;
+        }
+
+        if (_cooldownLeft > 0)
+        {
+            _cooldownLeft--;
+            _badReports = 0;
+        }
+
+        if (_badReports <= _patience)
+        {
+            return false;
+        }
+
+        bool reduced = false;
+        for (int i = 0; i < _rates.Length; i++)
+        {
+            double old = _rates[i];
+            double next = Math.Max(old * _factor, _minimums[i]);
+            if (old - next > _eps)
+            {
+                _rates[i] = next;
+                reduced = true;
+            }
+        }
+
+        _cooldownLeft = _cooldown;
+        _badReports = 0;
+        return reduced;
+    }
+
+    private bool IsBetter(double metric)
+    {
+        if (_best is not { } best)
+        {
+            return true;
+        }
+
+        return (_mode, _thresholdMode) switch
+        {
+            (PlateauMode.Min, ThresholdMode.Relative) => metric < best * (1.0 - _threshold),
+            (PlateauMode.Min, ThresholdMode.Absolute) => metric < best - _threshold,
+            (PlateauMode.Max, ThresholdMode.Relative) => metric > best * (1.0 + _threshold),
+            _ => metric > best + _threshold,
+        };
+    }
+}

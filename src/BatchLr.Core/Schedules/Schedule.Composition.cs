@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using BatchLr.Internal;
+using BatchLr.Schedules.Composition;
+
+namespace BatchLr.Schedules;
+
+/// <content>Wrappers that take schedules and return schedules.</content>
+public static partial class Schedule
+{
+    /// <summary>Puts a warmup in front of a schedule.</summary>
+    /// <param name="schedule">The schedule to warm up.</param>
+    /// <param name="duration">The length of the warmup; greater than zero.</param>
+    /// <param name="startValue">The value at position 0; finite. The default is 0.</param>
+    /// <param name="shape">The curve of the rise. The default is <see cref="AnnealShape.Linear"/>.</param>
+    /// <param name="mode">Whether the warmup is added before the schedule or replaces its start. The default is <see cref="WarmupMode.Prefix"/>.</param>
+    /// <returns>The warmed-up schedule, on the clock of <paramref name="schedule"/>.</returns>
+    /// <remarks>
+    /// With <c>p = t / duration</c> and target <c>T</c> (the schedule at 0 for a prefix, at <c>duration</c> for an overlap):
+    /// <c>v = start + (T - start) · rise(p)</c>, where <c>rise</c> is <c>p</c>, <c>(1 - cos(π p)) / 2</c>, <c>1 - sqrt(1 - p)</c>,
+    /// or geometric, <c>start · (T / start)^p</c>. After the warmup a prefix runs the schedule from its own zero,
+    /// an overlap runs it on the shared clock.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule WithWarmup(
+        this LearningRateSchedule schedule,
+        double duration,
+        double startValue = 0.0,
+        AnnealShape shape = AnnealShape.Linear,
+        WarmupMode mode = WarmupMode.Prefix)
+    {
+        Guard.NotNull(schedule);
+        Guard.Positive(duration);
+        Guard.Finite(startValue);
+        Guard.Defined(shape);
+        Guard.Defined(mode);
+        if (shape == AnnealShape.Exponential)
+        {
+            Guard.Positive(startValue);
+            double target = schedule.EvaluateCore(mode == WarmupMode.Prefix ? 0.0 : duration);
+            if (!(target > 0))
+            {
+                throw Guard.OutOfRange(nameof(schedule), target, "greater than zero where an exponential warmup ends");
+            }
+        }
+
+        return new WarmupSchedule(schedule, duration, startValue, shape, mode);
+    }
+
+    /// <summary>Joins schedules at milestones (PyTorch's SequentialLR, optax's <c>join_schedules</c>).</summary>
+    /// <param name="schedules">The schedules, in order; at least one, none <see langword="null"/>.</param>
+    /// <param name="milestones">Where each schedule after the first takes over; one fewer than <paramref name="schedules"/>, finite, greater than zero, strictly ascending.</param>
+    /// <param name="restartClocks">Whether each schedule runs on its own clock that starts at zero at its milestone (PyTorch, optax) rather than on the shared clock. The default is <see langword="true"/>.</param>
+    /// <returns>The joined schedule, on the clock of the first schedule.</returns>
+    /// <remarks>Schedule <c>i</c> is in effect on <c>[milestones[i-1], milestones[i])</c>: a milestone belongs to the schedule that starts there.</remarks>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule Sequence(IReadOnlyList<LearningRateSchedule> schedules, IReadOnlyList<double> milestones, bool restartClocks = true)
+    {
+        LearningRateSchedule[] children = NotNullItems(schedules, nameof(schedules));
+        double[] bounds = Guard.SortedFinite(milestones, strict: true, allowEmpty: true);
+        if (bounds.Length != children.Length - 1)
+        {
+            throw Guard.OutOfRange("milestones.Count", bounds.Length, "one fewer than schedules.Count, " + (children.Length - 1).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (bounds.Length > 0 && bounds[0] <= 0)
+        {
+            throw Guard.OutOfRange("milestones[0]", bounds[0], "greater than zero");
+        }
+
+        return children.Length == 1 ? children[0] : new SequenceSchedule(children, bounds, restartClocks);
+    }
+
+    /// <summary>Multiplies schedules pointwise (PyTorch's ChainedScheduler over multiplicative factors).</summary>
+    /// <param name="factors">The schedules to multiply; at least one, none <see langword="null"/>.</param>
+    /// <returns>The product, on the clock of the first factor.</returns>
+    /// <remarks><c>v(t) = Π factors[i](t)</c>. Build every factor but one as a unitless multiplier, or <see cref="Scale"/> the product by the base value.</remarks>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule Product(params LearningRateSchedule[] factors)
+    {
+        LearningRateSchedule[] children = NotNullItems(factors, nameof(factors));
+        return children.Length == 1 ? children[0] : new ProductSchedule(children);
+    }
+
+    /// <summary>Keeps a schedule between bounds.</summary>
+    /// <param name="schedule">The schedule to clamp.</param>
+    /// <param name="minimum">The lower bound; not NaN, may be negative infinity.</param>
+    /// <param name="maximum">The upper bound; not NaN, no less than <paramref name="minimum"/>, may be positive infinity.</param>
+    /// <returns>The clamped schedule, <c>min(max(v(t), minimum), maximum)</c>.</returns>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule Clamp(this LearningRateSchedule schedule, double minimum, double maximum)
+    {
+        Guard.NotNull(schedule);
+        if (double.IsNaN(minimum))
+        {
+            throw Guard.OutOfRange(nameof(minimum), minimum, "a number");
+        }
+
+        if (double.IsNaN(maximum) || maximum < minimum)
+        {
+            throw Guard.OutOfRange(nameof(maximum), maximum, "no less than minimum, " + Guard.Format(minimum));
+        }
+
+        return new ClampSchedule(schedule, minimum, maximum);
+    }
+
+    /// <summary>Multiplies a schedule by a constant.</summary>
+    /// <param name="schedule">The schedule to scale.</param>
+    /// <param name="factor">The multiplier; finite.</param>
+    /// <returns>The scaled schedule, <c>factor · v(t)</c>.</returns>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule Scale(this LearningRateSchedule schedule, double factor)
+    {
+        Guard.NotNull(schedule);
+        Guard.Finite(factor);
+        return new ScaleSchedule(schedule, factor);
+    }
+
+    /// <summary>Places a schedule on a clock, so it reads that clock from <see cref="TrainingProgress"/>.</summary>
+    /// <param name="schedule">The schedule; its positions are now in the units of <paramref name="clock"/>.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The same curve, on <paramref name="clock"/>.</returns>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule On(this LearningRateSchedule schedule, ProgressClock clock)
+    {
+        Guard.NotNull(schedule);
+        Guard.Defined(clock);
+        return new ClockedSchedule(schedule, clock);
+    }
+
+    private static LearningRateSchedule[] NotNullItems(IReadOnlyList<LearningRateSchedule>? items, string name)
+    {
+        Guard.NotNull(items, name);
+        if (items!.Count == 0)
+        {
+            throw new ArgumentException("'" + name + "' is empty; it must hold at least one schedule.", name);
+        }
+
+        var copy = new LearningRateSchedule[items.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = items[i] ?? throw new ArgumentNullException(name + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+        }
+
+        return copy;
+    }
+}

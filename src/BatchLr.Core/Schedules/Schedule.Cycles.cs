@@ -1,0 +1,256 @@
+using System;
+using BatchLr.Internal;
+using BatchLr.Schedules.Composition;
+using BatchLr.Schedules.Families;
+
+namespace BatchLr.Schedules;
+
+/// <content>Schedules made of cycles and phases, and their momentum companions.</content>
+public static partial class Schedule
+{
+    /// <summary>Creates cosine annealing with warm restarts (SGDR, Loshchilov and Hutter 2017; PyTorch's CosineAnnealingWarmRestarts; timm's CosineLRScheduler).</summary>
+    /// <param name="options">The cycle configuration.</param>
+    /// <returns>The schedule.</returns>
+    /// <remarks>
+    /// Cycle <c>i</c> lasts <c>Ti = Period · PeriodMultiplier^i</c>; inside it, with <c>g = CycleDecay^i</c>,
+    /// <c>v = MinValue·g + (MaxValue·g - MinValue·g) · (1 + cos(π · tcur^k / Ti^k)) / 2</c>. From cycle
+    /// <see cref="RestartsOptions.CycleLimit"/> on, <c>v = MinValue</c>. Restarts land exactly on
+    /// the cycle starts, whatever the rounding of the logarithm that finds the cycle.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static LearningRateSchedule CosineWithRestarts(RestartsOptions options) => Restarts(options, tanh: false, 0, 0);
+
+    /// <summary>Creates tanh decay with optional restarts (Hsueh et al. 2019; timm's TanhLRScheduler).</summary>
+    /// <param name="options">The cycle configuration; <see cref="RestartsOptions.KDecay"/> must be 1.</param>
+    /// <param name="lower">The lower bound of the tanh argument (<c>lb</c>); less than <paramref name="upper"/>. The default is -7.</param>
+    /// <param name="upper">The upper bound of the tanh argument (<c>ub</c>). The default is 3.</param>
+    /// <returns>The schedule.</returns>
+    /// <remarks>Inside a cycle, with <c>p = tcur / Ti</c>: <c>v = min + (max - min) · (1 - tanh(lower · (1 - p) + upper · p)) / 2</c>; cycles as in <see cref="CosineWithRestarts(RestartsOptions)"/>.</remarks>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule TanhDecay(RestartsOptions options, double lower = -7.0, double upper = 3.0)
+    {
+        Guard.Finite(lower);
+        Guard.Finite(upper);
+        if (!(lower < upper))
+        {
+            throw Guard.OutOfRange(nameof(lower), lower, "less than upper, " + Guard.Format(upper));
+        }
+
+        return Restarts(options, tanh: true, lower, upper);
+    }
+
+    /// <summary>Creates a cyclic learning-rate schedule (Smith 2017; PyTorch's CyclicLR).</summary>
+    /// <param name="options">The cycle configuration.</param>
+    /// <returns>The learning-rate schedule; pair it with <see cref="CyclicMomentum(CyclicOptions)"/> for the momentum.</returns>
+    /// <remarks>
+    /// With <c>S = up + down</c>, <c>c = floor(1 + t / S)</c>, <c>x = 1 + t / S - c</c> and the ramp
+    /// <c>r = x / (up / S)</c> rising, <c>(x - 1) / (up / S - 1)</c> falling:
+    /// <c>v = base + (max - base) · r · scale(c or t)</c>, with <c>scale</c> 1 (triangular), <c>2^-(c-1)</c>
+    /// (triangular2) or <c>gamma^t</c> (exp_range).
+    /// </remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static LearningRateSchedule Cyclic(CyclicOptions options) => CyclicCore(options, momentum: false);
+
+    /// <summary>Creates the momentum companion of a cyclic schedule: high when the learning rate is low (PyTorch's <c>cycle_momentum</c>).</summary>
+    /// <param name="options">The cycle configuration.</param>
+    /// <returns>The momentum schedule: <c>m = max_m - (max_m - base_m) · r · scale(c or t)</c>.</returns>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static LearningRateSchedule CyclicMomentum(CyclicOptions options) => CyclicCore(options, momentum: true);
+
+    /// <summary>Creates a one-cycle learning-rate schedule (Smith and Topin 2018; PyTorch's OneCycleLR).</summary>
+    /// <param name="options">The cycle configuration.</param>
+    /// <returns>The learning-rate schedule; pair it with <see cref="OneCycleMomentum(OneCycleOptions)"/> for the momentum.</returns>
+    /// <remarks>
+    /// With <c>initial = max / div_factor</c>, <c>final = initial / final_div_factor</c> and <c>T = TotalSteps</c>,
+    /// two phases anneal <c>initial → max</c> until <c>pct_start · T - 1</c> and <c>max → final</c> until <c>T - 1</c>;
+    /// three phases anneal <c>initial → max → initial → final</c> with ends at <c>pct_start · T - 1</c>,
+    /// <c>2 · pct_start · T - 2</c> and <c>T - 1</c>. Each phase is an <see cref="Anneal"/> on its own clock,
+    /// joined with <see cref="Sequence"/>; the final value holds after <c>T - 1</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static LearningRateSchedule OneCycle(OneCycleOptions options)
+    {
+        ValidateOneCycle(options);
+        double initial = options.MaxLearningRate / options.DivFactor;
+        double final = initial / options.FinalDivFactor;
+        return options.ThreePhase
+            ? OneCyclePhases(options, [initial, options.MaxLearningRate, initial, final])
+            : OneCyclePhases(options, [initial, options.MaxLearningRate, final]);
+    }
+
+    /// <summary>Creates the momentum companion of a one-cycle schedule: it falls while the learning rate rises, and rises back as it falls.</summary>
+    /// <param name="options">The cycle configuration.</param>
+    /// <returns>The momentum schedule: <c>max_m → base_m → max_m</c> over the same phases (<c>max_m → base_m → max_m → max_m</c> in three phases).</returns>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static LearningRateSchedule OneCycleMomentum(OneCycleOptions options)
+    {
+        ValidateOneCycle(options);
+        double high = options.MaxMomentum;
+        double low = options.BaseMomentum;
+        return options.ThreePhase
+            ? OneCyclePhases(options, [high, low, high, high])
+            : OneCyclePhases(options, [high, low, high]);
+    }
+
+    /// <summary>Creates a warmup–stable–decay schedule (Hu et al. 2024; Hugging Face's <c>warmup_stable_decay</c>).</summary>
+    /// <param name="options">The phase configuration.</param>
+    /// <returns>The schedule.</returns>
+    /// <remarks>
+    /// With <c>m = MinRatio · PeakValue</c>: a warmup of <see cref="WarmupStableDecayOptions.WarmupShape"/> from <c>m</c> to the peak,
+    /// the peak for <see cref="WarmupStableDecayOptions.StableSteps"/>, then an <see cref="Anneal"/> of
+    /// <see cref="WarmupStableDecayOptions.DecayShape"/> from the peak to <c>m</c>, which holds afterwards. Written as
+    /// <c>Sequence([Constant(peak), Anneal(peak, m, decay, shape)], [stable]).WithWarmup(warmup, m, shape)</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static LearningRateSchedule WarmupStableDecay(WarmupStableDecayOptions options)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        check.FiniteNotNegative(options.PeakValue, nameof(options.PeakValue));
+        check.FiniteNotNegative(options.WarmupSteps, nameof(options.WarmupSteps));
+        check.FiniteNotNegative(options.StableSteps, nameof(options.StableSteps));
+        check.Positive(options.DecaySteps, nameof(options.DecaySteps));
+        check.Require(options.WarmupShape is AnnealShape.Linear or AnnealShape.Cosine or AnnealShape.OneMinusSqrt, nameof(options.WarmupShape), options.WarmupShape, "Linear, Cosine or OneMinusSqrt");
+        check.Require(options.DecayShape is AnnealShape.Linear or AnnealShape.Cosine or AnnealShape.OneMinusSqrt, nameof(options.DecayShape), options.DecayShape, "Linear, Cosine or OneMinusSqrt");
+        check.Require(options.MinRatio is >= 0 and <= 1, nameof(options.MinRatio), options.MinRatio, "between 0 and 1");
+        check.ThrowIfInvalid();
+
+        double peak = options.PeakValue;
+        double floor = peak * options.MinRatio;
+        LearningRateSchedule decay = new AnnealSchedule(peak, floor, options.DecaySteps, options.DecayShape);
+        LearningRateSchedule body = options.StableSteps > 0
+            ? new SequenceSchedule([new ConstantSchedule(peak), decay], [options.StableSteps], restartClocks: true)
+            : decay;
+        return options.WarmupSteps > 0
+            ? new WarmupSchedule(body, options.WarmupSteps, floor, options.WarmupShape, WarmupMode.Prefix)
+            : body;
+    }
+
+    private static RestartsSchedule Restarts(RestartsOptions options, bool tanh, double lower, double upper)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        check.FiniteNotNegative(options.MaxValue, nameof(options.MaxValue));
+        check.FiniteNotNegative(options.MinValue, nameof(options.MinValue));
+        check.Require(!(options.MinValue > options.MaxValue), nameof(options.MinValue), options.MinValue, "no greater than MaxValue, " + Guard.Format(options.MaxValue));
+        check.Positive(options.Period, nameof(options.Period));
+        check.Require(options.PeriodMultiplier >= 1 && double.IsFinite(options.PeriodMultiplier), nameof(options.PeriodMultiplier), options.PeriodMultiplier, "a finite number 1 or more");
+        check.Positive(options.CycleDecay, nameof(options.CycleDecay));
+        check.Require(options.CycleLimit is null or >= 1, nameof(options.CycleLimit), options.CycleLimit, "1 or more, or null for no limit");
+        check.Positive(options.KDecay, nameof(options.KDecay));
+        check.Require(!tanh || options.KDecay == 1.0, nameof(options.KDecay), options.KDecay, "1 for a tanh schedule");
+        check.ThrowIfInvalid();
+        return new RestartsSchedule(
+            options.MaxValue,
+            options.MinValue,
+            options.Period,
+            options.PeriodMultiplier,
+            options.CycleDecay,
+            options.CycleLimit ?? double.PositiveInfinity,
+            options.KDecay,
+            tanh,
+            lower,
+            upper);
+    }
+
+    private static CyclicSchedule CyclicCore(CyclicOptions options, bool momentum)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        check.FiniteNotNegative(options.BaseLearningRate, nameof(options.BaseLearningRate));
+        check.Require(options.MaxLearningRate >= options.BaseLearningRate && double.IsFinite(options.MaxLearningRate), nameof(options.MaxLearningRate), options.MaxLearningRate, "finite and no less than BaseLearningRate, " + Guard.Format(options.BaseLearningRate));
+        check.Positive(options.StepSizeUp, nameof(options.StepSizeUp));
+        check.Require(options.StepSizeDown is null || (options.StepSizeDown > 0 && double.IsFinite(options.StepSizeDown.Value)), nameof(options.StepSizeDown), options.StepSizeDown, "a finite number greater than zero, or null");
+        check.Defined(options.Mode, nameof(options.Mode));
+        check.Positive(options.Gamma, nameof(options.Gamma));
+        check.Require(options.ScaleMode is null || Enum.IsDefined(options.ScaleMode.Value), nameof(options.ScaleMode), options.ScaleMode, "Cycle, Iterations or null");
+        check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
+        check.Require(options.MaxMomentum >= options.BaseMomentum && double.IsFinite(options.MaxMomentum), nameof(options.MaxMomentum), options.MaxMomentum, "finite and no less than BaseMomentum, " + Guard.Format(options.BaseMomentum));
+        check.ThrowIfInvalid();
+
+        Func<double, double> scale;
+        CyclicScaleMode defaultMode;
+        if (options.ScaleFunction is { } custom)
+        {
+            scale = custom;
+            defaultMode = CyclicScaleMode.Cycle;
+        }
+        else
+        {
+            double gamma = options.Gamma;
+            switch (options.Mode)
+            {
+                case CyclicMode.Triangular:
+                    scale = static _ => 1.0;
+                    defaultMode = CyclicScaleMode.Cycle;
+                    break;
+                case CyclicMode.Triangular2:
+                    scale = static c => 1.0 / Math.Pow(2.0, c - 1.0);
+                    defaultMode = CyclicScaleMode.Cycle;
+                    break;
+                default:
+                    scale = t => Math.Pow(gamma, t);
+                    defaultMode = CyclicScaleMode.Iterations;
+                    break;
+            }
+        }
+
+        double up = options.StepSizeUp;
+        double down = options.StepSizeDown ?? up;
+        bool byCycle = (options.ScaleMode ?? defaultMode) == CyclicScaleMode.Cycle;
+        return momentum
+            ? new CyclicSchedule(options.BaseMomentum, options.MaxMomentum, up, down, scale, byCycle, inverted: true)
+            : new CyclicSchedule(options.BaseLearningRate, options.MaxLearningRate, up, down, scale, byCycle, inverted: false);
+    }
+
+    private static void ValidateOneCycle(OneCycleOptions options)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        check.Positive(options.MaxLearningRate, nameof(options.MaxLearningRate));
+        check.Positive(options.TotalSteps, nameof(options.TotalSteps));
+        check.Require(options.PctStart is > 0 and < 1, nameof(options.PctStart), options.PctStart, "strictly between 0 and 1");
+        check.Require(options.AnnealStrategy is AnnealShape.Cosine or AnnealShape.Linear, nameof(options.AnnealStrategy), options.AnnealStrategy, "Cosine or Linear");
+        check.Positive(options.DivFactor, nameof(options.DivFactor));
+        check.Positive(options.FinalDivFactor, nameof(options.FinalDivFactor));
+        check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
+        check.Require(options.MaxMomentum >= options.BaseMomentum && double.IsFinite(options.MaxMomentum), nameof(options.MaxMomentum), options.MaxMomentum, "finite and no less than BaseMomentum, " + Guard.Format(options.BaseMomentum));
+        check.ThrowIfInvalid();
+
+        double[] ends = PhaseEnds(options);
+        double previous = 0;
+        for (int i = 0; i < ends.Length; i++)
+        {
+            if (!(ends[i] > previous))
+            {
+                check.Require(false, nameof(options.TotalSteps), options.TotalSteps, "large enough that every phase is longer than zero with PctStart " + Guard.Format(options.PctStart));
+                break;
+            }
+
+            previous = ends[i];
+        }
+
+        check.ThrowIfInvalid();
+    }
+
+    private static double[] PhaseEnds(OneCycleOptions options)
+    {
+        double t = options.TotalSteps;
+        double rise = (options.PctStart * t) - 1.0;
+        return options.ThreePhase ? [rise, (2.0 * options.PctStart * t) - 2.0, t - 1.0] : [rise, t - 1.0];
+    }
+
+    private static SequenceSchedule OneCyclePhases(OneCycleOptions options, double[] values)
+    {
+        double[] ends = PhaseEnds(options);
+        var phases = new LearningRateSchedule[ends.Length];
+        double start = 0;
+        for (int i = 0; i < ends.Length; i++)
+        {
+            phases[i] = new AnnealSchedule(values[i], values[i + 1], ends[i] - start, options.AnnealStrategy);
+            start = ends[i];
+        }
+
+        return new SequenceSchedule(phases, ends[..^1], restartClocks: true);
+    }
+}
