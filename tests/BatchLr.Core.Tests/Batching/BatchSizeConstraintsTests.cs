@@ -1,0 +1,74 @@
+using System;
+using BatchLr.Batching;
+
+namespace BatchLr.Core.Tests.Batching;
+
+public class BatchSizeConstraintsTests
+{
+    [Theory]
+    [InlineData(8, 1, 8)]
+    [InlineData(8, 3, 24)]
+    [InlineData(6, 4, 12)]
+    public void Granularity_IsLeastCommonMultipleOfMultipleAndReplicas(int multiple, int replicas, int expected)
+    {
+        new BatchSizeConstraints(multiple: multiple, replicas: replicas).Granularity.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Granularity_WithElasticCounts_SplitsEvenlyAcrossEveryCount()
+    {
+        var constraints = new BatchSizeConstraints(maximum: 10_000, multiple: 8, replicas: 2, elasticReplicaCounts: [3, 4, 6]);
+
+        // lcm(8, 2, 3, 4, 6) = 24.
+        constraints.Granularity.Should().Be(24);
+        foreach (int replicas in new[] { 2, 3, 4, 6 })
+        {
+            (constraints.Apply(1000) % replicas).Should().Be(0);
+        }
+    }
+
+    [Theory]
+    [InlineData(100.0, 96)]   // 100 / 8 = 12.5: a tie goes to the smaller multiple, 12 x 8
+    [InlineData(100.1, 104)]  // 12.51 rounds up to 13 x 8
+    [InlineData(3.0, 16)]     // below the lowest allowed (minimum 16)
+    [InlineData(5000.0, 512)] // above the highest allowed (maximum 512)
+    public void Apply_RoundsToNearestAllowed_TiesToSmaller(double wanted, int expected)
+    {
+        var constraints = new BatchSizeConstraints(minimum: 16, maximum: 512, multiple: 8);
+
+        constraints.Apply(wanted).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Apply_MaximumNotMultiple_ReturnsHighestMultipleBelowIt()
+    {
+        var constraints = new BatchSizeConstraints(maximum: 100, multiple: 8);
+
+        constraints.HighestAllowed.Should().Be(96);
+        constraints.Apply(1e9).Should().Be(96);
+    }
+
+    [Fact]
+    public void Constructor_NoAllowedSize_ThrowsNamingTheRule()
+    {
+        var act = () => new BatchSizeConstraints(minimum: 9, maximum: 15, multiple: 16);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("maximum").WithMessage("*multiple of 16*");
+    }
+
+    [Fact]
+    public void Constructor_MaximumBelowMinimum_Throws()
+    {
+        var act = () => new BatchSizeConstraints(minimum: 10, maximum: 5);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("maximum").WithMessage("*5*no less than minimum, 10*");
+    }
+
+    [Fact]
+    public void Apply_NaN_Throws()
+    {
+        var act = () => BatchSizeConstraints.None.Apply(double.NaN);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("wanted");
+    }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using BatchLr.Planning;
+
+namespace BatchLr.Core.Tests.Planning;
+
+public class BatchPlanTests
+{
+    [Fact]
+    public void Create_FitsInOneMicroBatch_NoAccumulation()
+    {
+        var plan = BatchPlan.Create(256, 512, replicas: 4);
+
+        plan.AccumulationSteps.Should().Be(1);
+        plan.MicroBatchSize.Should().Be(64);
+        plan.LastMicroBatchSize.Should().Be(64);
+    }
+
+    [Fact]
+    public void Create_TooLarge_AccumulatesEvenly()
+    {
+        // Per replica 100, at most 32 at once: A = ceil(100 / 32) = 4, micro = ceil(100 / 4) = 25.
+        var plan = BatchPlan.Create(100, 32);
+
+        plan.AccumulationSteps.Should().Be(4);
+        plan.MicroBatchSize.Should().Be(25);
+        plan.LastMicroBatchSize.Should().Be(25);
+    }
+
+    [Fact]
+    public void Create_NotDivisible_LastMicroBatchTakesRemainder_AndSizesSumToBatch()
+    {
+        // Per replica 101: A = 4, micro = ceil(101 / 4) = 26, last = 101 - 3 * 26 = 23.
+        var plan = BatchPlan.Create(101, 32);
+
+        plan.MicroBatchSize.Should().Be(26);
+        plan.LastMicroBatchSize.Should().Be(23);
+        Enumerable.Range(0, plan.AccumulationSteps).Sum(plan.GetMicroBatchSize).Should().Be(101);
+        Enumerable.Range(0, plan.AccumulationSteps).Sum(plan.GetLossWeight).Should().BeApproximately(1.0, 1e-15);
+    }
+
+    [Fact]
+    public void Create_EveryBatchAndLimit_NeverExceedsLimitAndKeepsTheGlobalBatch()
+    {
+        for (int batch = 1; batch <= 300; batch++)
+        {
+            for (int limit = 1; limit <= 64; limit += 7)
+            {
+                var plan = BatchPlan.Create(batch, limit);
+                plan.MicroBatchSize.Should().BeLessThanOrEqualTo(limit);
+                plan.LastMicroBatchSize.Should().BeInRange(1, plan.MicroBatchSize);
+                ((plan.AccumulationSteps - 1) * plan.MicroBatchSize + plan.LastMicroBatchSize).Should().Be(batch);
+                plan.AccumulationSteps.Should().Be((batch + limit - 1) / limit);
+            }
+        }
+    }
+
+    [Fact]
+    public void Create_GlobalNotMultipleOfReplicas_Throws()
+    {
+        var act = () => BatchPlan.Create(10, 4, replicas: 4);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("globalBatchSize").WithMessage("*10*multiple of replicas, 4*");
+    }
+
+    [Fact]
+    public void GetMicroBatchSize_IndexOutOfRange_Throws()
+    {
+        var plan = BatchPlan.Create(64, 32);
+
+        var act = () => plan.GetMicroBatchSize(2);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("index");
+    }
+}
