@@ -1,10 +1,16 @@
+using BatchLr.Feedback;
+
 namespace BatchLr.Scaling;
 
 /// <summary>Adjusts the learning rate when the batch size differs from the one the schedule was tuned for.</summary>
 public interface ILearningRateScaling
 {
+    /// <summary>Gets a value indicating whether the schedule's progress advances by <see cref="GetFactor"/> per step instead of by one (AdaScale's scale-invariant iterations).</summary>
+    bool ScalesProgress { get; }
+
     /// <summary>Returns the factor to multiply the scheduled learning rate by at a batch size.</summary>
     /// <param name="batchSize">The global batch size of the step; 1 or more.</param>
+    /// <param name="noise">The current gradient-noise estimates; rules that do not need them ignore them.</param>
     /// <returns>The multiplier; 1 at the reference batch.</returns>
-    double GetFactor(int batchSize);
+    double GetFactor(int batchSize, in GradientNoise noise);
 }

@@ -1,4 +1,5 @@
 using System;
+using BatchLr.Feedback;
 using BatchLr.Internal;
 
 namespace BatchLr.Scaling;
@@ -29,23 +30,61 @@ public static class LearningRateScaling
         return new PowerScaling(referenceBatchSize, 0.5);
     }
 
+    /// <summary>Creates AdaScale (Johnson et al. 2020): the gain ratio from gradient statistics scales the learning rate and advances the schedule.</summary>
+    /// <param name="referenceBatchSize">The batch the schedule was tuned for; 1 or more.</param>
+    /// <returns>
+    /// The rule <c>r = (σ² + μ²) / (σ²/S + μ²)</c> with <c>S = B / B_ref</c>, <c>σ² = tr(Σ) / B_ref</c> and <c>μ² = |G|²</c>;
+    /// <c>r</c> lies in <c>[1, S]</c> for <c>S ≥ 1</c>. Before the noise is known the factor is 1.
+    /// The schedule's progress advances by <c>r</c> per step (<see cref="ILearningRateScaling.ScalesProgress"/>).
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="referenceBatchSize"/> is less than 1.</exception>
+    public static ILearningRateScaling AdaScale(int referenceBatchSize)
+    {
+        Guard.Positive(referenceBatchSize);
+        return new AdaScaleScaling(referenceBatchSize);
+    }
+
+    private static void CheckBatch(int batchSize)
+    {
+        if (batchSize < 1)
+        {
+            throw Guard.OutOfRange(nameof(batchSize), batchSize, "1 or more");
+        }
+    }
+
     private sealed class PowerScaling(int reference, double power) : ILearningRateScaling
     {
-        public double GetFactor(int batchSize)
-        {
-            if (batchSize < 1)
-            {
-                throw Guard.OutOfRange(nameof(batchSize), batchSize, "1 or more");
-            }
+        public bool ScalesProgress => false;
 
+        public double GetFactor(int batchSize, in GradientNoise noise)
+        {
+            CheckBatch(batchSize);
             double ratio = (double)batchSize / reference;
             return power switch
             {
                 0.0 => 1.0,
                 1.0 => ratio,
-                0.5 => Math.Sqrt(ratio),
-                _ => Math.Pow(ratio, power),
+                _ => Math.Sqrt(ratio),
             };
+        }
+    }
+
+    private sealed class AdaScaleScaling(int reference) : ILearningRateScaling
+    {
+        public bool ScalesProgress => true;
+
+        public double GetFactor(int batchSize, in GradientNoise noise)
+        {
+            CheckBatch(batchSize);
+            if (!noise.IsKnown)
+            {
+                return 1.0;
+            }
+
+            double scale = (double)batchSize / reference;
+            double variance = noise.CovarianceTrace / reference;
+            double signal = noise.GradientSquaredNorm;
+            return (variance + signal) / ((variance / scale) + signal);
         }
     }
 }

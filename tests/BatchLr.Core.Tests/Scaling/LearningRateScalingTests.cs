@@ -1,4 +1,5 @@
 using System;
+using BatchLr.Feedback;
 using BatchLr.Scaling;
 
 namespace BatchLr.Core.Tests.Scaling;
@@ -12,7 +13,7 @@ public class LearningRateScalingTests
     [InlineData(128, 0.5)]
     public void Linear_FactorIsBatchOverReference(int batch, double expected)
     {
-        LearningRateScaling.Linear(256).GetFactor(batch).Should().Be(expected);
+        LearningRateScaling.Linear(256).GetFactor(batch, GradientNoise.Unknown).Should().Be(expected);
     }
 
     [Theory]
@@ -21,14 +22,14 @@ public class LearningRateScalingTests
     [InlineData(64, 0.5)]
     public void SquareRoot_FactorIsRootOfBatchOverReference(int batch, double expected)
     {
-        LearningRateScaling.SquareRoot(256).GetFactor(batch).Should().Be(expected);
+        LearningRateScaling.SquareRoot(256).GetFactor(batch, GradientNoise.Unknown).Should().Be(expected);
     }
 
     [Fact]
     public void None_IsAlwaysOne()
     {
-        LearningRateScaling.None.GetFactor(1).Should().Be(1.0);
-        LearningRateScaling.None.GetFactor(65_536).Should().Be(1.0);
+        LearningRateScaling.None.GetFactor(1, GradientNoise.Unknown).Should().Be(1.0);
+        LearningRateScaling.None.GetFactor(65_536, GradientNoise.Unknown).Should().Be(1.0);
     }
 
     [Fact]
@@ -42,8 +43,45 @@ public class LearningRateScalingTests
     [Fact]
     public void GetFactor_ZeroBatch_Throws()
     {
-        var act = () => LearningRateScaling.SquareRoot(32).GetFactor(0);
+        var act = () => LearningRateScaling.SquareRoot(32).GetFactor(0, GradientNoise.Unknown);
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("batchSize").WithMessage("*0*1 or more*");
+    }
+}
+
+public class AdaScaleTests
+{
+    [Fact]
+    public void GetFactor_PureNoise_ApproachesLinearScaling()
+    {
+        // μ² → 0: r = σ² / (σ²/S) = S.
+        var noise = new GradientNoise(1e-12, 1e6);
+
+        LearningRateScaling.AdaScale(32).GetFactor(256, noise).Should().BeApproximately(8.0, 1e-6);
+    }
+
+    [Fact]
+    public void GetFactor_NoNoise_StaysAtOne()
+    {
+        // σ² → 0: r = μ² / μ² = 1.
+        var noise = new GradientNoise(5.0, 1e-12);
+
+        LearningRateScaling.AdaScale(32).GetFactor(256, noise).Should().BeApproximately(1.0, 1e-9);
+    }
+
+    [Fact]
+    public void GetFactor_MatchesGainRatioFormula()
+    {
+        // tr(Σ) = 64, |G|² = 0.5, B_ref = 16 → σ² = 4; S = 64 / 16 = 4: r = (4 + 0.5) / (4 / 4 + 0.5) = 3.
+        var noise = new GradientNoise(0.5, 64);
+
+        LearningRateScaling.AdaScale(16).GetFactor(64, noise).Should().BeApproximately(3.0, 1e-15);
+        LearningRateScaling.AdaScale(16).ScalesProgress.Should().BeTrue();
+    }
+
+    [Fact]
+    public void GetFactor_UnknownNoise_IsOne()
+    {
+        LearningRateScaling.AdaScale(16).GetFactor(1024, GradientNoise.Unknown).Should().Be(1.0);
     }
 }

@@ -1,0 +1,94 @@
+using System;
+using BatchLr.Internal;
+
+namespace BatchLr.Feedback;
+
+/// <summary>Estimates the gradient noise scale from gradient norms at two batch sizes (McCandlish et al. 2018, "An Empirical Model of Large-Batch Training", Appendix A).</summary>
+/// <remarks>
+/// <para>
+/// The mean gradient over <c>B</c> samples satisfies <c>E|g_B|² = |G|² + tr(Σ) / B</c>. From one step's norms at a small batch
+/// <c>b</c> and a large batch <c>B</c>, the unbiased estimates are
+/// <c>|G|² ≈ (B·|g_B|² - b·|g_b|²) / (B - b)</c> and <c>tr(Σ) ≈ (|g_b|² - |g_B|²) / (1/b - 1/B)</c>.
+/// Each is noisy, so each is smoothed separately with an exponential moving average (bias-corrected as Adam does),
+/// and the noise scale is the ratio of the averages, not the average of ratios, which would be biased.
+/// </para>
+/// <para>The whole state is <see cref="State"/>; restoring it continues the identical sequence.</para>
+/// </remarks>
+public sealed class GradientNoiseEstimator
+{
+    private readonly double _decay;
+    private double _gradientAverage;
+    private double _traceAverage;
+    private long _observations;
+
+    /// <summary>Initializes a new instance of the <see cref="GradientNoiseEstimator"/> class.</summary>
+    /// <param name="decay">The moving-average decay <c>β</c>: each new estimate enters with weight <c>1 - β</c>; from 0 up to, not including, 1. The default is 0.95.</param>
+    /// <param name="state">A saved state to continue from; <see langword="null"/> to start empty.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="decay"/> is out of range, or the state holds a non-finite average or a negative count.</exception>
+    public GradientNoiseEstimator(double decay = 0.95, GradientNoiseEstimatorState? state = null)
+    {
+        if (!(decay >= 0 && decay < 1))
+        {
+            throw Guard.OutOfRange(nameof(decay), decay, "from 0 up to, not including, 1");
+        }
+
+        _decay = decay;
+        if (state is not null)
+        {
+            Guard.Finite(state.GradientSquaredNormAverage, "state.GradientSquaredNormAverage");
+            Guard.Finite(state.CovarianceTraceAverage, "state.CovarianceTraceAverage");
+            Guard.NotNegative(state.Observations, "state.Observations");
+            _gradientAverage = state.GradientSquaredNormAverage;
+            _traceAverage = state.CovarianceTraceAverage;
+            _observations = state.Observations;
+        }
+    }
+
+    /// <summary>Gets the number of measurements observed.</summary>
+    public long Observations => _observations;
+
+    /// <summary>Gets a snapshot of the state, to save with a checkpoint.</summary>
+    public GradientNoiseEstimatorState State => new(_gradientAverage, _traceAverage, _observations);
+
+    /// <summary>Gets the current bias-corrected estimates, or <see cref="GradientNoise.Unknown"/> before the first measurement.</summary>
+    public GradientNoise Current
+    {
+        get
+        {
+            if (_observations == 0)
+            {
+                return GradientNoise.Unknown;
+            }
+
+            double correction = 1.0 - Math.Pow(_decay, _observations);
+            return new GradientNoise(_gradientAverage / correction, _traceAverage / correction);
+        }
+    }
+
+    /// <summary>Adds one step's measurement.</summary>
+    /// <param name="statistics">The squared norms at two batch sizes.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size or norm breaks its rule; the state is unchanged.</exception>
+    public void Observe(in GradientStatistics statistics)
+    {
+        if (statistics.SmallBatchSize < 1)
+        {
+            throw Guard.OutOfRange("statistics.SmallBatchSize", statistics.SmallBatchSize, "1 or more");
+        }
+
+        if (statistics.LargeBatchSize <= statistics.SmallBatchSize)
+        {
+            throw Guard.OutOfRange("statistics.LargeBatchSize", statistics.LargeBatchSize, "greater than SmallBatchSize, " + statistics.SmallBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Guard.FiniteNotNegative(statistics.SmallBatchSquaredNorm, "statistics.SmallBatchSquaredNorm");
+        Guard.FiniteNotNegative(statistics.LargeBatchSquaredNorm, "statistics.LargeBatchSquaredNorm");
+
+        double b = statistics.SmallBatchSize;
+        double big = statistics.LargeBatchSize;
+        double gradient = ((big * statistics.LargeBatchSquaredNorm) - (b * statistics.SmallBatchSquaredNorm)) / (big - b);
+        double trace = (statistics.SmallBatchSquaredNorm - statistics.LargeBatchSquaredNorm) / ((1.0 / b) - (1.0 / big));
+        _gradientAverage = (_decay * _gradientAverage) + ((1.0 - _decay) * gradient);
+        _traceAverage = (_decay * _traceAverage) + ((1.0 - _decay) * trace);
+        _observations++;
+    }
+}
