@@ -150,6 +150,95 @@ public static class BatchSizePolicy
         return FromCurve(curve.On(clock), constraints);
     }
 
+    /// <summary>Creates the batch-size equivalent of a learning-rate decay: the batch grows where the schedule would decay the rate ("Don't Decay the Learning Rate, Increase the Batch Size", Smith et al. 2018).</summary>
+    /// <param name="schedule">The learning-rate schedule to mirror, on the clock to follow (samples keep the equivalence exact when the batch changes); its value at 0 must be greater than zero.</param>
+    /// <param name="referenceBatchSize">The batch the schedule was tuned for, <c>B0</c>; 1 or more.</param>
+    /// <param name="maximumBatchSize">The largest batch; no less than <paramref name="referenceBatchSize"/>.</param>
+    /// <param name="constraints">Further rules (multiple, replicas); its maximum is lowered to <paramref name="maximumBatchSize"/>. <see langword="null"/> for none.</param>
+    /// <returns>The policy <c>B(s) = min(max, B0 · η(0) / η(s))</c>, rounded to the constraints.</returns>
+    /// <remarks>
+    /// Pair it with <see cref="Scaling.LearningRateScaling.Linear(int)"/> at <paramref name="referenceBatchSize"/> and the same
+    /// <paramref name="schedule"/>: the learning rate is then <c>η(s) · B(s) / B0</c>, so the SGD noise scale
+    /// <c>lr / B = η(s) / B0</c> matches the original schedule's at every point, and once the batch reaches its maximum
+    /// the remaining decay is applied to the learning rate.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    public static IBatchSizePolicy DecayEquivalent(LearningRateSchedule schedule, int referenceBatchSize, int maximumBatchSize, BatchSizeConstraints? constraints = null)
+    {
+        Guard.NotNull(schedule);
+        Guard.Positive(referenceBatchSize);
+        if (maximumBatchSize < referenceBatchSize)
+        {
+            throw Guard.OutOfRange(nameof(maximumBatchSize), maximumBatchSize, "no less than referenceBatchSize, " + referenceBatchSize.ToString(CultureInfo.InvariantCulture));
+        }
+
+        double initial = schedule.Evaluate(0);
+        if (!(initial > 0))
+        {
+            throw Guard.OutOfRange(nameof(schedule), initial, "a schedule whose value at 0 is greater than zero");
+        }
+
+        constraints ??= BatchSizeConstraints.None;
+        var capped = new BatchSizeConstraints(constraints.Minimum, Math.Min(maximumBatchSize, constraints.Maximum), constraints.Multiple, constraints.Replicas, constraints.ElasticReplicaCounts);
+        return new CurveBatchSizePolicy(new DecayEquivalentCurve(schedule, referenceBatchSize, maximumBatchSize), capped);
+    }
+
+    /// <summary>Creates a performance-triggered policy: the batch changes by a factor each time a validation metric plateaus.</summary>
+    /// <param name="options">The configuration; checked once and copied.</param>
+    /// <returns>The adaptive policy; report metrics through <see cref="IAdaptiveBatchSizePolicy.Observe"/>.</returns>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static IAdaptiveBatchSizePolicy OnPlateau(PlateauBatchSizeOptions options)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        CheckInitial(check, options.InitialBatchSize, options.Constraints);
+        check.Require(options.Factor > 0 && options.Factor != 1 && double.IsFinite(options.Factor), nameof(options.Factor), options.Factor, "a finite number greater than zero and not 1");
+        check.Defined(options.Mode, nameof(options.Mode));
+        check.Require(options.Patience >= 0, nameof(options.Patience), options.Patience, "zero or more");
+        check.FiniteNotNegative(options.Threshold, nameof(options.Threshold));
+        check.Defined(options.ThresholdMode, nameof(options.ThresholdMode));
+        check.Require(options.Cooldown >= 0, nameof(options.Cooldown), options.Cooldown, "zero or more");
+        check.ThrowIfInvalid();
+        return new PlateauBatchSizePolicy(options);
+    }
+
+    /// <summary>Creates a gradient-noise-adaptive policy: the batch follows the measured critical batch size, clamped and rate-limited.</summary>
+    /// <param name="options">The configuration; checked once and copied.</param>
+    /// <returns>The adaptive policy; it reads <see cref="BatchFeedback.Noise"/>.</returns>
+    /// <remarks>Every <c>UpdateInterval</c> steps with a known noise scale: <c>B ← constrain(clamp(k · B_simple, B / f, B · f))</c>.</remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static IAdaptiveBatchSizePolicy NoiseAdaptive(NoiseAdaptiveBatchSizeOptions options)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        CheckInitial(check, options.InitialBatchSize, options.Constraints);
+        check.Positive(options.TargetMultiple, nameof(options.TargetMultiple));
+        check.Require(options.MaxChangeFactor > 1 && double.IsFinite(options.MaxChangeFactor), nameof(options.MaxChangeFactor), options.MaxChangeFactor, "a finite number greater than 1");
+        check.Require(options.UpdateInterval >= 1, nameof(options.UpdateInterval), options.UpdateInterval, "1 or more");
+        check.ThrowIfInvalid();
+        return new NoiseAdaptiveBatchSizePolicy(options);
+    }
+
+    /// <summary>Creates a goodput-adaptive policy (Qiao et al. 2021, Pollux): the candidate with the best predicted throughput × statistical efficiency.</summary>
+    /// <param name="options">The configuration; checked once and copied.</param>
+    /// <returns>The adaptive policy; it reads <see cref="BatchFeedback.StepSeconds"/> and <see cref="BatchFeedback.Noise"/>.</returns>
+    /// <remarks>
+    /// <c>goodput(M) = M / (α + β·M) · (φ + M0) / (φ + M)</c>, with <c>α, β</c> fitted to the timed steps, <c>φ</c> the noise scale
+    /// and <c>M0</c> the initial batch; candidates are <c>M0 · ratio^k</c> inside the constraints; a switch needs a predicted gain above the threshold.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    public static IAdaptiveBatchSizePolicy Goodput(GoodputBatchSizeOptions options)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        CheckInitial(check, options.InitialBatchSize, options.Constraints);
+        check.Require(options.CandidateRatio > 1 && double.IsFinite(options.CandidateRatio), nameof(options.CandidateRatio), options.CandidateRatio, "a finite number greater than 1");
+        check.FiniteNotNegative(options.SwitchThreshold, nameof(options.SwitchThreshold));
+        check.Require(options.UpdateInterval >= 1, nameof(options.UpdateInterval), options.UpdateInterval, "1 or more");
+        check.ThrowIfInvalid();
+        return new GoodputBatchSizePolicy(options);
+    }
+
     /// <summary>Creates a policy that follows any closed-form curve of the wanted size.</summary>
     /// <param name="curve">The wanted size as a function of progress, read on its own clock.</param>
     /// <param name="constraints">The rules; <see langword="null"/> for <see cref="BatchSizeConstraints.None"/>.</param>
@@ -157,4 +246,17 @@ public static class BatchSizePolicy
     /// <exception cref="ArgumentNullException"><paramref name="curve"/> is <see langword="null"/>.</exception>
     public static IBatchSizePolicy FromCurve(LearningRateSchedule curve, BatchSizeConstraints? constraints = null) =>
         new CurveBatchSizePolicy(Guard.NotNull(curve), constraints ?? BatchSizeConstraints.None);
+
+    private static void CheckInitial(OptionsValidation check, int initial, BatchSizeConstraints? constraints)
+    {
+        check.Require(constraints is not null, "Constraints", null, "set");
+        if (constraints is not null)
+        {
+            check.Require(
+                constraints.Allows(initial),
+                "InitialBatchSize",
+                initial,
+                string.Create(CultureInfo.InvariantCulture, $"a multiple of {constraints.Granularity} between {constraints.LowestAllowed} and {constraints.HighestAllowed}"));
+        }
+    }
 }

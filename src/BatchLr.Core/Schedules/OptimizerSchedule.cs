@@ -104,6 +104,57 @@ public sealed class OptimizerSchedule
         return Plateau.Report(metric);
     }
 
+    /// <summary>The learning rate at an explicit position on the schedules' clock, or at <paramref name="progress"/> when the position is NaN.</summary>
+    internal double GetLearningRateAt(int group, in TrainingProgress progress, double position)
+    {
+        if (_learningRates is null)
+        {
+            return Plateau!.GetLearningRate(group);
+        }
+
+        CheckGroup(group);
+        LearningRateSchedule schedule = _learningRates[group];
+        return double.IsNaN(position) ? schedule.Evaluate(progress) : schedule.EvaluateCore(position);
+    }
+
+    /// <summary>The momentum at an explicit position on the schedules' clock, or at <paramref name="progress"/> when the position is NaN.</summary>
+    internal double GetMomentumAt(int group, in TrainingProgress progress, double position)
+    {
+        if (_momentum is null)
+        {
+            throw new InvalidOperationException("This schedule does not drive the momentum; check HasMomentum first.");
+        }
+
+        CheckGroup(group);
+        LearningRateSchedule schedule = _momentum[group];
+        return double.IsNaN(position) ? schedule.Evaluate(progress) : schedule.EvaluateCore(position);
+    }
+
+    /// <summary>Gets a value indicating whether every schedule runs on the steps clock.</summary>
+    internal bool RunsOnSteps
+    {
+        get
+        {
+            foreach (LearningRateSchedule schedule in (IReadOnlyList<LearningRateSchedule>?)_learningRates ?? [])
+            {
+                if (schedule.Clock != ProgressClock.Steps)
+                {
+                    return false;
+                }
+            }
+
+            foreach (LearningRateSchedule schedule in (IReadOnlyList<LearningRateSchedule>?)_momentum ?? [])
+            {
+                if (schedule.Clock != ProgressClock.Steps)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     private void CheckGroup(int group)
     {
         if ((uint)group >= (uint)GroupCount)

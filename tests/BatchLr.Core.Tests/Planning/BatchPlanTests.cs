@@ -56,6 +56,15 @@ public class BatchPlanTests
     }
 
     [Fact]
+    public void Create_UnlimitedMicroBatch_DoesNotOverflow()
+    {
+        var plan = BatchPlan.Create(int.MaxValue - 1, int.MaxValue);
+
+        plan.AccumulationSteps.Should().Be(1);
+        plan.MicroBatchSize.Should().Be(int.MaxValue - 1);
+    }
+
+    [Fact]
     public void Create_GlobalNotMultipleOfReplicas_Throws()
     {
         var act = () => BatchPlan.Create(10, 4, replicas: 4);

@@ -200,6 +200,26 @@ public sealed class ReduceOnPlateau
         return reduced;
     }
 
+    /// <summary>Replaces the state with a saved one, as when resuming from a checkpoint.</summary>
+    /// <param name="state">A state produced by <see cref="State"/> of a schedule with the same options and group count.</param>
+    /// <exception cref="ArgumentException">A field of the state breaks its rule; nothing is changed.</exception>
+    public void Restore(ReduceOnPlateauState state)
+    {
+        var restored = new ReduceOnPlateau(
+            new ReduceOnPlateauOptions { MinLearningRates = _minimums, Factor = _factor, Patience = _patience, Threshold = _threshold, ThresholdMode = _thresholdMode, Cooldown = _cooldown, Eps = _eps, Mode = _mode },
+            Guard.NotNull(state));
+        if (restored.GroupCount != GroupCount)
+        {
+            throw Guard.OutOfRange("state.LearningRates.Count", restored.GroupCount, "the number of parameter groups, " + GroupCount.ToString(CultureInfo.InvariantCulture));
+        }
+
+        Array.Copy(restored._rates, _rates, _rates.Length);
+        _best = restored._best;
+        _badReports = restored._badReports;
+        _cooldownLeft = restored._cooldownLeft;
+        _reports = restored._reports;
+    }
+
     private bool IsBetter(double metric)
     {
         if (_best is not { } best)

@@ -1,0 +1,25 @@
+namespace BatchLr.Batching;
+
+/// <summary>Configures a batch size chosen to maximise goodput, throughput × statistical efficiency (Qiao et al. 2021, Pollux).</summary>
+public sealed class GoodputBatchSizeOptions
+{
+    /// <summary>Gets or sets the batch size at the start, which is also the reference <c>M0</c> of the efficiency.</summary>
+    /// <value>Required: 1 or more.</value>
+    public int InitialBatchSize { get; set; }
+
+    /// <summary>Gets or sets the ratio between neighbouring candidate batch sizes.</summary>
+    /// <value>Greater than 1. The default is 2.</value>
+    public double CandidateRatio { get; set; } = 2.0;
+
+    /// <summary>Gets or sets the least relative goodput gain that justifies a switch.</summary>
+    /// <value>Zero or more. The default is 0.05, Pollux's 5%.</value>
+    public double SwitchThreshold { get; set; } = 0.05;
+
+    /// <summary>Gets or sets the number of steps between decisions; each size is timed over at least this many steps.</summary>
+    /// <value>1 or more. The default is 50.</value>
+    public int UpdateInterval { get; set; } = 50;
+
+    /// <summary>Gets or sets the rules every batch size obeys; its bounds limit the candidates.</summary>
+    /// <value>The default is <see cref="BatchSizeConstraints.None"/>.</value>
+    public BatchSizeConstraints Constraints { get; set; } = BatchSizeConstraints.None;
+}

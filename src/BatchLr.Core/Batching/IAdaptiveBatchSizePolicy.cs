@@ -1,0 +1,20 @@
+namespace BatchLr.Batching;
+
+/// <summary>Decides the global batch size from what training has shown so far.</summary>
+/// <remarks>
+/// Its answer depends only on <see cref="State"/>, which changes only in <see cref="Observe"/>; restoring a saved
+/// state with <see cref="Restore"/> therefore continues the identical sequence.
+/// </remarks>
+public interface IAdaptiveBatchSizePolicy : IBatchSizePolicy
+{
+    /// <summary>Gets a snapshot of the state, to save with a checkpoint.</summary>
+    AdaptiveBatchState State { get; }
+
+    /// <summary>Learns from a finished step.</summary>
+    /// <param name="feedback">What the step showed.</param>
+    void Observe(in BatchFeedback feedback);
+
+    /// <summary>Replaces the state with a saved one.</summary>
+    /// <param name="state">A state produced by <see cref="State"/> of a policy with the same options.</param>
+    void Restore(AdaptiveBatchState state);
+}

@@ -1,0 +1,49 @@
+using System;
+
+namespace BatchLr.Batching;
+
+/// <summary>Moves the batch size toward a multiple of the measured noise scale at fixed intervals, by at most a factor per move.</summary>
+internal sealed class NoiseAdaptiveBatchSizePolicy(NoiseAdaptiveBatchSizeOptions options) : IAdaptiveBatchSizePolicy
+{
+    private readonly double _multiple = options.TargetMultiple;
+    private readonly double _maxChange = options.MaxChangeFactor;
+    private readonly int _interval = options.UpdateInterval;
+    private int _batchSize = options.InitialBatchSize;
+    private int _stepsSinceUpdate;
+
+    public BatchSizeConstraints Constraints { get; } = options.Constraints;
+
+    public AdaptiveBatchState State
+    {
+        get
+        {
+            var values = StateValues.New();
+            values["steps_since_update"] = _stepsSinceUpdate;
+            return new AdaptiveBatchState(_batchSize, values);
+        }
+    }
+
+    public int GetBatchSize(in TrainingProgress progress) => _batchSize;
+
+    public void Observe(in BatchFeedback feedback)
+    {
+        _stepsSinceUpdate++;
+        if (_stepsSinceUpdate < _interval || !feedback.Noise.IsKnown)
+        {
+            return;
+        }
+
+        _stepsSinceUpdate = 0;
+        double target = _multiple * feedback.Noise.NoiseScale;
+        double limited = Math.Clamp(target, _batchSize / _maxChange, _batchSize * _maxChange);
+        _batchSize = Constraints.ApplyCore(limited);
+    }
+
+    public void Restore(AdaptiveBatchState state)
+    {
+        StateValues.CheckBatch(state, Constraints);
+        int steps = StateValues.ReadCount(state, "steps_since_update");
+        _batchSize = state.BatchSize;
+        _stepsSinceUpdate = steps;
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using BatchLr.Batching;
+using BatchLr.Feedback;
+using BatchLr.Schedules;
+
+namespace BatchLr.Core.Tests.Batching;
+
+public class AdaptiveBatchSizePolicyTests
+{
+    private static BatchFeedback Metric(int batch, double metric) =>
+        new(TrainingProgress.AtStep(1), batch, metric, GradientNoise.Unknown, double.NaN);
+
+    [Fact]
+    public void OnPlateau_GrowsAfterPatienceExceeded()
+    {
+        var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 32, Factor = 2, Patience = 2, Constraints = new BatchSizeConstraints(maximum: 100) });
+
+        // Reports: 1.0 (best), then three non-improving ones: the third exceeds patience 2 → 64.
+        double[] metrics = [1.0, 1.0, 1.0, 1.0, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6];
+        int[] expected = [32, 32, 32, 64, 64, 64, 64, 96, 96, 96, 96];
+        var sizes = metrics.Select(m =>
+        {
+            policy.Observe(Metric(policy.GetBatchSize(default), m));
+            return policy.GetBatchSize(default);
+        });
+
+        // After the second plateau 64 · 2 = 128 exceeds the maximum 100, so the largest allowed size, 100 → nearest is 100.
+        sizes.Should().Equal(expected.Select(e => e == 96 ? 100 : e));
+    }
+
+    [Fact]
+    public void OnPlateau_FactorBelowOne_Shrinks_AndIgnoresStepsWithoutMetric()
+    {
+        var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 256, Factor = 0.5, Patience = 0, Mode = PlateauMode.Max });
+
+        policy.Observe(Metric(256, 0.7));
+        policy.Observe(Metric(256, double.NaN));
+        policy.GetBatchSize(default).Should().Be(256);
+        policy.Observe(Metric(256, 0.6));
+        policy.GetBatchSize(default).Should().Be(128);
+    }
+
+    [Fact]
+    public void OnPlateau_StateRoundTripsThroughJson()
+    {
+        var options = new PlateauBatchSizeOptions { InitialBatchSize = 16, Patience = 1, Cooldown = 2 };
+        var straight = BatchSizePolicy.OnPlateau(options);
+        var resumed = BatchSizePolicy.OnPlateau(options);
+        var random = new Random(3);
+        for (int i = 0; i < 100; i++)
+        {
+            double metric = random.NextDouble();
+            straight.Observe(Metric(straight.GetBatchSize(default), metric));
+            resumed.Observe(Metric(resumed.GetBatchSize(default), metric));
+            var restored = BatchSizePolicy.OnPlateau(options);
+            restored.Restore(JsonSerializer.Deserialize<AdaptiveBatchState>(JsonSerializer.Serialize(resumed.State))!);
+            resumed = restored;
+            resumed.GetBatchSize(default).Should().Be(straight.GetBatchSize(default));
+        }
+    }
+
+    [Fact]
+    public void OnPlateau_BadOptions_ReportsEveryBrokenRule()
+    {
+        var act = () => BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 0, Factor = 1.0 });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*InitialBatchSize' is 0*").WithMessage("*Factor' is 1*not 1*");
+    }
+
+    [Fact]
+    public void NoiseAdaptive_MovesTowardNoiseScale_AtMostByMaxChangePerInterval()
+    {
+        var policy = BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32, MaxChangeFactor = 2, UpdateInterval = 10, Constraints = new BatchSizeConstraints(multiple: 8, maximum: 4096) });
+
+        // B_simple = tr(Σ) / |G|² = 1000 / 1 = 1000: the batch doubles every 10 steps until it passes 1000,
+        // then settles at the nearest multiple of 8 to 1000.
+        var noise = new GradientNoise(1.0, 1000.0);
+        int[] expectedAfterEachInterval = [64, 128, 256, 512, 1000, 1000];
+        foreach (int expected in expectedAfterEachInterval)
+        {
+            for (int step = 0; step < 10; step++)
+            {
+                policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), policy.GetBatchSize(default), double.NaN, noise, double.NaN));
+            }
+
+            policy.GetBatchSize(default).Should().Be(expected);
+        }
+    }
+
+    [Fact]
+    public void NoiseAdaptive_UnknownNoise_KeepsInitialSize()
+    {
+        var policy = BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 48, UpdateInterval = 1 });
+
+        for (int i = 0; i < 5; i++)
+        {
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(i), 48, double.NaN, GradientNoise.Unknown, double.NaN));
+        }
+
+        policy.GetBatchSize(default).Should().Be(48);
+    }
+
+    [Fact]
+    public void Goodput_ConvergesToCandidateWithBestGoodputByFormula()
+    {
+        // Simulated system: a step of M samples takes T(M) = 0.1 + 0.001·M seconds; the noise scale is φ = 1000.
+        // Pollux's goodput: G(M) = M / T(M) · (φ + M0) / (φ + M), with M0 = 32.
+        static double Seconds(int m) => 0.1 + (0.001 * m);
+        static double Goodput(int m) => m / Seconds(m) * (1000.0 + 32) / (1000.0 + m);
+        var options = new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 2, UpdateInterval = 5, SwitchThreshold = 0.0, Constraints = new BatchSizeConstraints(maximum: 4096) };
+        var policy = BatchSizePolicy.Goodput(options);
+        var noise = new GradientNoise(1.0, 1000.0);
+
+        for (int step = 0; step < 400; step++)
+        {
+            int batch = policy.GetBatchSize(default);
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), batch, double.NaN, noise, Seconds(batch)));
+        }
+
+        int[] candidates = Enumerable.Range(0, 8).Select(k => 32 << k).ToArray();
+        int best = candidates.MaxBy(Goodput);
+        best.Should().Be(256, "the continuous optimum is sqrt(0.1 · 1000 / 0.001) ≈ 316, and G(256) > G(512)");
+        policy.GetBatchSize(default).Should().Be(best);
+    }
+
+    [Fact]
+    public void Goodput_GainBelowThreshold_DoesNotSwitch()
+    {
+        // Same system, but a threshold so high that no candidate is worth the switch after exploration.
+        static double Seconds(int m) => 0.1 + (0.001 * m);
+        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 256, UpdateInterval = 3, SwitchThreshold = 10, Constraints = new BatchSizeConstraints(maximum: 4096) });
+        var noise = new GradientNoise(1.0, 1000.0);
+        var seen = new System.Collections.Generic.List<int>();
+        for (int step = 0; step < 60; step++)
+        {
+            int batch = policy.GetBatchSize(default);
+            seen.Add(batch);
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), batch, double.NaN, noise, Seconds(batch)));
+        }
+
+        // It explores one neighbour (512) to fit the step-time model, then never switches again.
+        seen.Distinct().Should().Equal(256, 512);
+        seen.Skip(3).Should().OnlyContain(b => b == 512);
+    }
+}
