@@ -1,13 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Text;
+using BatchLr.Configuration;
+using BatchLr.Schedules;
 
 namespace BatchLr.Cli;
 
 /// <summary>Parses and runs the batchlr command line.</summary>
 internal static class CommandLine
 {
+    public const int Success = 0;
+    public const int Failure = 2;
+
+    public const string Usage =
+        """
+        usage: batchlr schedule --spec FILE --steps N [--metrics FILE] [--format csv|md]
+
+        Prints the schedule a JSON spec describes, one row per optimizer step s = 0 .. N-1:
+        step, the learning rate of each parameter group (lr, or lr_0, lr_1, ...), and the
+        momentum where the schedule drives it. With a clock other than steps, s counts that clock.
+
+          --spec FILE      the JSON spec, e.g. {"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 30}}
+          --steps N        the number of rows, 0 or more
+          --metrics FILE   one number per line; line s is the metric reported after step s
+                           (for ReduceLROnPlateau), so it shows from row s + 1
+          --format FORMAT  csv (the default) or md, a GitHub markdown table
+          --help           print this help
+        """;
+
+    private static readonly string[] Formats = ["csv", "md"];
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        error.WriteLine("usage: batchlr schedule --spec FILE --steps N [--metrics FILE] [--format csv|md]");
-        return args.Length == 0 ? 2 : 2;
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (Array.Exists(args, a => a is "--help" or "-h" or "help"))
+        {
+            output.WriteLine(Usage);
+            return Success;
+        }
+
+        try
+        {
+            Options options = Parse(args);
+            ScheduleSpec spec = ScheduleSpec.Parse(ReadFile(options.SpecPath, "spec"));
+            double[] metrics = options.MetricsPath is null ? [] : ReadMetrics(options.MetricsPath);
+            Print(spec.Build(), options.Steps, metrics, options.Format == "md", output);
+            return Success;
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine("batchlr: " + e.Message);
+            error.WriteLine("Run 'batchlr --help' for usage.");
+            return Failure;
+        }
+        catch (ScheduleSpecException e)
+        {
+            error.WriteLine("batchlr: invalid spec at " + e.Path + ": " + StripParameter(e.Message));
+            return Failure;
+        }
     }
+
+    private static Options Parse(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            throw new UsageException("missing command; the command is 'schedule'.");
+        }
+
+        if (args[0] != "schedule")
+        {
+            throw new UsageException("unknown command '" + args[0] + "'; the command is 'schedule'.");
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 1; i < args.Length; i++)
+        {
+            string name = args[i];
+            string? value = null;
+            int equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                value = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            if (name is not ("--spec" or "--steps" or "--metrics" or "--format"))
+            {
+                throw new UsageException("unknown option '" + name + "'.");
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new UsageException("option '" + name + "' needs a value.");
+                }
+
+                value = args[++i];
+            }
+
+            if (!values.TryAdd(name, value))
+            {
+                throw new UsageException("option '" + name + "' is given twice.");
+            }
+        }
+
+        if (!values.TryGetValue("--spec", out string? spec))
+        {
+            throw new UsageException("missing option '--spec FILE'.");
+        }
+
+        if (!values.TryGetValue("--steps", out string? stepsText))
+        {
+            throw new UsageException("missing option '--steps N'.");
+        }
+
+        if (!int.TryParse(stepsText, NumberStyles.None, CultureInfo.InvariantCulture, out int steps))
+        {
+            throw new UsageException("'--steps' is '" + stepsText + "'; it must be a whole number 0 or more.");
+        }
+
+        string format = values.GetValueOrDefault("--format", "csv");
+        if (Array.IndexOf(Formats, format) < 0)
+        {
+            throw new UsageException("'--format' is '" + format + "'; it must be csv or md.");
+        }
+
+        return new Options(spec, steps, values.GetValueOrDefault("--metrics"), format);
+    }
+
+    private static string ReadFile(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException("cannot read the " + what + " file '" + path + "': " + e.Message);
+        }
+    }
+
+    private static double[] ReadMetrics(string path)
+    {
+        string[] lines = ReadFile(path, "metrics").Split('\n');
+        int count = lines.Length;
+        while (count > 0 && lines[count - 1].Trim().Length == 0)
+        {
+            count--;
+        }
+
+        var metrics = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            string line = lines[i].Trim();
+            if (!double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            {
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"metrics file '{path}', line {i + 1}: '{line}' is not a finite number."));
+            }
+
+            metrics[i] = value;
+        }
+
+        return metrics;
+    }
+
+    private static void Print(OptimizerSchedule schedule, int steps, double[] metrics, bool markdown, TextWriter output)
+    {
+        int groups = schedule.GroupCount;
+        var columns = new List<string> { "step" };
+        AddColumns(columns, "lr", groups);
+        if (schedule.HasMomentum)
+        {
+            AddColumns(columns, "momentum", groups);
+        }
+
+        WriteRow(output, columns, markdown);
+        if (markdown)
+        {
+            WriteRow(output, columns.ConvertAll(_ => "---:"), markdown);
+        }
+
+        var cells = new List<string>(columns.Count);
+        for (int s = 0; s < steps; s++)
+        {
+            // Row s holds the values in effect for optimizer step s; with a clock other than steps, s counts that clock.
+            var progress = new TrainingProgress(s, s, s, s);
+            cells.Clear();
+            cells.Add(s.ToString(CultureInfo.InvariantCulture));
+            for (int g = 0; g < groups; g++)
+            {
+                cells.Add(Format(schedule.GetLearningRate(g, progress)));
+            }
+
+            if (schedule.HasMomentum)
+            {
+                for (int g = 0; g < groups; g++)
+                {
+                    cells.Add(Format(schedule.GetMomentum(g, progress)));
+                }
+            }
+
+            WriteRow(output, cells, markdown);
+            if (s < metrics.Length)
+            {
+                schedule.Report(metrics[s]);
+            }
+        }
+    }
+
+    private static void AddColumns(List<string> columns, string name, int groups)
+    {
+        if (groups == 1)
+        {
+            columns.Add(name);
+            return;
+        }
+
+        for (int g = 0; g < groups; g++)
+        {
+            columns.Add(string.Create(CultureInfo.InvariantCulture, $"{name}_{g}"));
+        }
+    }
+
+    private static void WriteRow(TextWriter output, List<string> cells, bool markdown)
+    {
+        var line = new StringBuilder();
+        if (markdown)
+        {
+            line.Append("| ").AppendJoin(" | ", cells).Append(" |");
+        }
+        else
+        {
+            line.AppendJoin(',', cells);
+        }
+
+        output.WriteLine(line.ToString());
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string StripParameter(string message)
+    {
+        int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return suffix < 0 ? message : message[..suffix];
+    }
+
+    private sealed record Options(string SpecPath, int Steps, string? MetricsPath, string Format);
+
+    private sealed class UsageException(string message) : Exception(message);
 }

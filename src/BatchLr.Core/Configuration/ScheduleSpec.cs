@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using BatchLr.Schedules;
+
+namespace BatchLr.Configuration;
+
+/// <summary>Represents a learning-rate schedule described in JSON with PyTorch's, Hugging Face's or timm's names.</summary>
+/// <remarks>
+/// <para>
+/// A spec reads <c>{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 30}}</c>. <c>lr</c> is the base learning
+/// rate, or an array with one base rate per parameter group; <c>schedule</c> names a type
+/// (<c>StepLR</c>, <c>OneCycleLR</c>, <c>cosine</c>, <c>warmup_stable_decay</c>, …) and its parameters, with the
+/// names and defaults of the library the type comes from; an optional <c>"clock"</c> (<c>steps</c>, the default,
+/// <c>samples</c>, <c>tokens</c> or <c>epochs</c>) places the schedules on that clock. The types, their parameters
+/// and the formula each follows are listed in <c>docs/spec.md</c>.
+/// </para>
+/// <para>
+/// <see cref="ToJson"/> writes the canonical form, with every parameter and its default, so
+/// <c>Parse(spec.ToJson())</c> equals <c>spec</c> and builds identical values. Two specs are equal when their
+/// canonical forms are.
+/// </para>
+/// </remarks>
+public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
+{
+    private const string RatesKey = "lr";
+    private const string ClockKey = "clock";
+    private const string ScheduleKey = "schedule";
+
+    private static readonly string[] ClockNames = ["steps", "samples", "tokens", "epochs"];
+
+    private readonly double[] _rates;
+    private readonly bool _ratesAreArray;
+    private readonly ProgressClock _clock;
+    private readonly SpecNode _root;
+    private readonly string _json;
+
+    private ScheduleSpec(double[] rates, bool ratesAreArray, ProgressClock clock, SpecNode root)
+    {
+        _rates = rates;
+        _ratesAreArray = ratesAreArray;
+        _clock = clock;
+        _root = root;
+        _json = Write();
+    }
+
+    /// <summary>Gets the number of parameter groups: the length of <c>lr</c> when it is an array, otherwise 1.</summary>
+    public int GroupCount => _rates.Length;
+
+    /// <summary>Reads a spec and checks every value in it.</summary>
+    /// <param name="json">The spec, a JSON object with <c>lr</c>, <c>schedule</c> and optionally <c>clock</c>; comments are allowed.</param>
+    /// <returns>The spec, in canonical form.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ScheduleSpecException">The JSON is malformed, names an unknown type or parameter, lacks a required parameter, gives a value of the wrong JSON type, or gives a value the schedule refuses; <see cref="ScheduleSpecException.Path"/> is the JSON path of the field.</exception>
+    public static ScheduleSpec Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new ScheduleSpecException("The spec is not valid JSON: " + e.Message, "$", e);
+        }
+
+        using (document)
+        {
+            ScheduleSpec spec = Read(document.RootElement);
+            spec.Build();
+            return spec;
+        }
+    }
+
+    /// <summary>Writes the spec in canonical form: every parameter written out, defaults filled in.</summary>
+    /// <returns>Indented JSON that <see cref="Parse(string)"/> reads back to an equal spec.</returns>
+    public string ToJson() => _json;
+
+    /// <summary>Builds the schedule the spec describes.</summary>
+    /// <returns>A new schedule: one learning-rate schedule per group (with momentum schedules for a <c>CyclicLR</c> or <c>OneCycleLR</c> with <c>cycle_momentum</c>), or a fresh reduce-on-plateau schedule.</returns>
+    /// <exception cref="ScheduleSpecException">A value is refused by the schedule it configures.</exception>
+    public OptimizerSchedule Build()
+    {
+        SpecType type = SpecCatalog.Lookup(_root.Type);
+        if (type.Reactive)
+        {
+            return new OptimizerSchedule(SpecCatalog.BuildPlateau(_root, _rates));
+        }
+
+        var rates = new LearningRateSchedule[_rates.Length];
+        LearningRateSchedule[]? momentum = type.Momentum is null ? null : new LearningRateSchedule[_rates.Length];
+        for (int g = 0; g < rates.Length; g++)
+        {
+            var context = new BuildContext(_rates[g], g, RatePath(g));
+            rates[g] = OnClock(type.Build!(_root, context));
+            if (momentum is not null)
+            {
+                LearningRateSchedule? m = type.Momentum!(_root, context);
+                if (m is null)
+                {
+                    momentum = null;
+                }
+                else
+                {
+                    momentum[g] = OnClock(m);
+                }
+            }
+        }
+
+        return new OptimizerSchedule(rates, momentum);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(ScheduleSpec? other) => other is not null && string.Equals(_json, other._json, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as ScheduleSpec);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_json);
+
+    /// <summary>Returns the canonical JSON of the spec.</summary>
+    /// <returns>The same text as <see cref="ToJson"/>.</returns>
+    public override string ToString() => _json;
+
+    private static ScheduleSpec Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw SpecErrors.WrongType("$", root, "an object with \"lr\" and \"schedule\"");
+        }
+
+        Dictionary<string, JsonElement> properties = SpecReader.Properties(root, "$");
+        foreach (string key in properties.Keys)
+        {
+            if (key is not (RatesKey or ClockKey or ScheduleKey))
+            {
+                throw SpecErrors.Unknown("$." + key, "the spec", [RatesKey, ClockKey, ScheduleKey]);
+            }
+        }
+
+        if (!properties.TryGetValue(RatesKey, out JsonElement ratesElement))
+        {
+            throw SpecErrors.Missing("$." + RatesKey, "the spec");
+        }
+
+        bool ratesAreArray = ratesElement.ValueKind == JsonValueKind.Array;
+        double[] rates = ratesAreArray
+            ? SpecReader.ReadNumbers(ratesElement, "$." + RatesKey, "a number or an array of numbers")
+            : [SpecReader.ReadNumber(ratesElement, "$." + RatesKey)];
+        if (rates.Length == 0)
+        {
+            throw SpecErrors.Invalid("$." + RatesKey, "an empty array", "a number, or an array with one number per parameter group");
+        }
+
+        for (int i = 0; i < rates.Length; i++)
+        {
+            if (rates[i] < 0)
+            {
+                throw SpecErrors.Invalid(ratesAreArray ? SpecReader.Index("$." + RatesKey, i) : "$." + RatesKey, rates[i], "a finite number zero or more");
+            }
+        }
+
+        ProgressClock clock = ProgressClock.Steps;
+        if (properties.TryGetValue(ClockKey, out JsonElement clockElement))
+        {
+            int index = clockElement.ValueKind == JsonValueKind.String ? Array.IndexOf(ClockNames, clockElement.GetString()) : -1;
+            if (index < 0)
+            {
+                throw SpecErrors.WrongType("$." + ClockKey, clockElement, "one of \"steps\", \"samples\", \"tokens\", \"epochs\"");
+            }
+
+            clock = (ProgressClock)index;
+        }
+
+        if (!properties.TryGetValue(ScheduleKey, out JsonElement scheduleElement))
+        {
+            throw SpecErrors.Missing("$." + ScheduleKey, "the spec");
+        }
+
+        SpecNode node = SpecReader.ReadSchedule(scheduleElement, "$." + ScheduleKey, rates.Length, topLevel: true);
+        return new ScheduleSpec(rates, ratesAreArray, clock, node);
+    }
+
+    private string RatePath(int group) => _ratesAreArray ? SpecReader.Index("$." + RatesKey, group) : "$." + RatesKey;
+
+    private LearningRateSchedule OnClock(LearningRateSchedule schedule) => _clock == ProgressClock.Steps ? schedule : schedule.On(_clock);
+
+    private string Write()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(RatesKey);
+            if (_ratesAreArray)
+            {
+                SpecWriter.WriteNumbers(writer, _rates);
+            }
+            else
+            {
+                writer.WriteNumberValue(_rates[0]);
+            }
+
+            writer.WriteString(ClockKey, ClockNames[(int)_clock]);
+            writer.WritePropertyName(ScheduleKey);
+            SpecWriter.WriteSchedule(writer, _root);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

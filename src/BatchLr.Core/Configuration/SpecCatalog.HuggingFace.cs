@@ -1,0 +1,239 @@
+using System.Collections.Generic;
+using BatchLr.Schedules;
+
+namespace BatchLr.Configuration;
+
+/// <content>Hugging Face's <c>get_scheduler</c> types (<c>SchedulerType</c> values): <c>lr = b · lambda(step)</c>.</content>
+internal static partial class SpecCatalog
+{
+    private const string Warmup = "num_warmup_steps";
+    private const string Training = "num_training_steps";
+
+    private static IEnumerable<SpecType> HuggingFaceTypes()
+    {
+        yield return new SpecType(
+            "linear",
+            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training)],
+            static (node, c) => HuggingFaceWarmup(node, c, Schedule.Linear(c.BaseRate, 0.0, DecayLength(node))))
+        { Check = CheckWarmup };
+
+        yield return new SpecType(
+            "cosine",
+            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training), SpecParameter.Number("num_cycles", 0.5)],
+            static (node, c) => HuggingFaceWarmup(node, c, Waves(node, c, 0.0)))
+        { Check = CheckWarmup };
+
+        yield return new SpecType(
+            "cosine_with_restarts",
+            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training), SpecParameter.Number("num_cycles", 1.0)],
+            static (node, c) =>
+            {
+                double length = DecayLength(node);
+                double cycles = node.Number("num_cycles");
+                if (!(cycles > 0))
+                {
+                    throw SpecErrors.Invalid(node.Path + ".num_cycles", cycles, "greater than zero");
+                }
+
+                LearningRateSchedule restarts = SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = c.BaseRate, Period = length / cycles }),
+                    ("MaxValue", "@lr"),
+                    ("Period", "num_cycles"));
+                return HuggingFaceWarmup(node, c, Schedule.Sequence([restarts, Schedule.Constant(0.0)], [length]));
+            })
+        { Check = CheckWarmup };
+
+        yield return new SpecType(
+            "polynomial",
+            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training), SpecParameter.Number("lr_end", 1e-7), SpecParameter.Number("power", 1.0)],
+            static (node, c) =>
+            {
+                double end = node.Number("lr_end");
+                if (!(end < c.BaseRate))
+                {
+                    throw SpecErrors.Invalid(node.Path + ".lr_end", end, "less than lr, " + Internal.Guard.Format(c.BaseRate));
+                }
+
+                LearningRateSchedule decay = SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.Polynomial(c.BaseRate, end, DecayLength(node), node.Number("power")),
+                    ("power", "power"));
+                return HuggingFaceWarmup(node, c, decay);
+            })
+        { Check = CheckWarmup };
+
+        yield return new SpecType("constant", [], static (node, c) => Schedule.Constant(c.BaseRate));
+
+        yield return new SpecType(
+            "constant_with_warmup",
+            [SpecParameter.Number(Warmup, 0)],
+            static (node, c) => HuggingFaceWarmup(node, c, Schedule.Constant(c.BaseRate)))
+        { Check = CheckWarmup };
+
+        yield return new SpecType(
+            "inverse_sqrt",
+            [SpecParameter.Number(Warmup, 0), SpecParameter.OptionalNumber("timescale")],
+            static (node, c) => HuggingFaceWarmup(
+                node,
+                c,
+                SpecErrors.Call(node, c, () => Schedule.InverseSqrt(c.BaseRate, node.Number("timescale")), ("timescale", "timescale"))))
+        {
+            Check = CheckWarmup,
+
+            // Hugging Face: timescale = num_warmup_steps or 10_000.
+            Normalize = static node => node.NullableNumber("timescale") is null
+                ? node.With("timescale", node.Number(Warmup) > 0 ? node.Number(Warmup) : 10_000.0)
+                : node,
+        };
+
+        yield return new SpecType("reduce_lr_on_plateau", PlateauParameters(), null);
+
+        yield return new SpecType(
+            "cosine_with_min_lr",
+            [
+                SpecParameter.Number(Warmup, 0),
+                SpecParameter.Number(Training),
+                SpecParameter.Number("num_cycles", 0.5),
+                SpecParameter.OptionalNumber("min_lr"),
+                SpecParameter.OptionalNumber("min_lr_rate"),
+            ],
+            static (node, c) =>
+            {
+                double? minimum = node.NullableNumber("min_lr");
+                double ratio;
+                if (minimum is { } absolute)
+                {
+                    if (!(c.BaseRate > 0))
+                    {
+                        throw SpecErrors.Invalid(c.RatePath, c.BaseRate, "greater than zero when min_lr is given, since min_lr_rate = min_lr / lr");
+                    }
+
+                    ratio = absolute / c.BaseRate;
+                }
+                else
+                {
+                    ratio = node.Number("min_lr_rate");
+                }
+
+                string field = minimum is null ? "min_lr_rate" : "min_lr";
+                if (!(ratio is >= 0 and <= 1))
+                {
+                    throw SpecErrors.Invalid(node.Path + "." + field, node.Number(field), minimum is null ? "between 0 and 1 inclusive" : "between 0 and lr inclusive");
+                }
+
+                return HuggingFaceWarmup(node, c, Waves(node, c, ratio));
+            })
+        {
+            Check = static node =>
+            {
+                CheckWarmup(node);
+                bool absolute = node.NullableNumber("min_lr") is not null;
+                bool relative = node.NullableNumber("min_lr_rate") is not null;
+                if (absolute && relative)
+                {
+                    throw SpecErrors.Invalid(node.Path + ".min_lr_rate", "given with min_lr", "left out (or null) when min_lr is given: set exactly one");
+                }
+
+                if (!absolute && !relative)
+                {
+                    throw SpecErrors.Missing(node.Path + ".min_lr_rate", "cosine_with_min_lr, which needs exactly one of min_lr and min_lr_rate,");
+                }
+            },
+        };
+
+        yield return new SpecType(
+            "warmup_stable_decay",
+            [
+                SpecParameter.Number(Warmup, 0),
+                SpecParameter.Number("num_decay_steps"),
+                SpecParameter.OptionalNumber("num_stable_steps"),
+                SpecParameter.OptionalNumber(Training),
+                SpecParameter.Choice("warmup_type", "linear", "linear", "cosine", "1-sqrt"),
+                SpecParameter.Choice("decay_type", "cosine", "linear", "cosine", "1-sqrt"),
+                SpecParameter.Number("min_lr_ratio", 0.0),
+            ],
+            static (node, c) =>
+            {
+                double warmup = node.Number(Warmup);
+                double decay = node.Number("num_decay_steps");
+                double? stable = node.NullableNumber("num_stable_steps");
+                string stableField = stable is null ? Training : "num_stable_steps";
+                double stableSteps = stable ?? (node.Number(Training) - warmup - decay);
+                if (stable is null && !(stableSteps >= 0))
+                {
+                    throw SpecErrors.Invalid(
+                        node.Path + "." + Training,
+                        node.Number(Training),
+                        "no less than num_warmup_steps + num_decay_steps, " + Internal.Guard.Format(warmup + decay));
+                }
+
+                return SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.WarmupStableDecay(new WarmupStableDecayOptions
+                    {
+                        PeakValue = c.BaseRate,
+                        WarmupSteps = warmup,
+                        StableSteps = stableSteps,
+                        DecaySteps = decay,
+                        WarmupShape = Shape(node.Text("warmup_type")),
+                        DecayShape = Shape(node.Text("decay_type")),
+                        MinRatio = node.Number("min_lr_ratio"),
+                    }),
+                    ("PeakValue", "@lr"),
+                    ("WarmupSteps", Warmup),
+                    ("StableSteps", stableField),
+                    ("DecaySteps", "num_decay_steps"),
+                    ("MinRatio", "min_lr_ratio"));
+            })
+        {
+            Check = static node =>
+            {
+                if (node.NullableNumber("num_stable_steps") is null && node.NullableNumber(Training) is null)
+                {
+                    throw SpecErrors.Missing(node.Path + ".num_stable_steps", "warmup_stable_decay, which needs num_stable_steps or num_training_steps,");
+                }
+            },
+        };
+    }
+
+    private static void CheckWarmup(SpecNode node)
+    {
+        double warmup = node.Number(Warmup);
+        if (warmup < 0)
+        {
+            throw SpecErrors.Invalid(node.Path + "." + Warmup, warmup, "zero or more");
+        }
+    }
+
+    /// <summary>Returns <c>num_training_steps - num_warmup_steps</c>, the length of the decay after the warmup.</summary>
+    private static double DecayLength(SpecNode node)
+    {
+        double warmup = node.Number(Warmup);
+        double training = node.Number(Training);
+        if (!(training > warmup))
+        {
+            throw SpecErrors.Invalid(node.Path + "." + Training, training, "greater than num_warmup_steps, " + Internal.Guard.Format(warmup));
+        }
+
+        return training - warmup;
+    }
+
+    /// <summary>Builds Hugging Face's cosine after the warmup, from <c>b</c> down to <c>b · ratio</c>, with <c>num_cycles</c> waves.</summary>
+    private static LearningRateSchedule Waves(SpecNode node, BuildContext c, double ratio)
+    {
+        double length = DecayLength(node);
+        double cycles = node.Number("num_cycles");
+        return SpecErrors.Call(
+            node,
+            c,
+            () => cycles == 0.5
+                ? Schedule.CosineWithMinRatio(c.BaseRate, ratio, length)
+                : CosineWaves(c.BaseRate, c.BaseRate * ratio, length, cycles),
+            ("initial", "@lr"),
+            ("cycles", "num_cycles"));
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using BatchLr.Schedules;
+
+namespace BatchLr.Configuration;
+
+/// <content>BatchLr's own types, with lower_snake names: Keras and optax decays, timm's cosine and tanh, and the wrappers.</content>
+internal static partial class SpecCatalog
+{
+    private static IEnumerable<SpecType> OwnTypes()
+    {
+        yield return new SpecType(
+            "exponential_decay",
+            [SpecParameter.Number("decay_rate"), SpecParameter.Number("decay_steps"), SpecParameter.Flag("staircase", false)],
+            static (node, c) => SpecErrors.Call(
+                node,
+                c,
+                () => Schedule.Exponential(c.BaseRate, node.Number("decay_rate"), node.Number("decay_steps"), node.Flag("staircase")),
+                ("initial", "@lr"),
+                ("rate", "decay_rate"),
+                ("interval", "decay_steps")));
+
+        yield return new SpecType(
+            "inverse_time_decay",
+            [SpecParameter.Number("decay_rate"), SpecParameter.Number("decay_steps"), SpecParameter.Flag("staircase", false)],
+            static (node, c) => SpecErrors.Call(
+                node,
+                c,
+                () => Schedule.InverseTime(c.BaseRate, node.Number("decay_rate"), node.Number("decay_steps"), node.Flag("staircase")),
+                ("initial", "@lr"),
+                ("decayRate", "decay_rate"),
+                ("decaySteps", "decay_steps")));
+
+        yield return new SpecType(
+            "piecewise_constant",
+            [SpecParameter.Numbers("boundaries"), SpecParameter.Numbers("values")],
+            static (node, c) => SpecErrors.Call(
+                node,
+                c,
+                () => Schedule.PiecewiseConstant(node.Numbers("boundaries"), node.Numbers("values")),
+                ("boundaries", "boundaries"),
+                ("values", "values")));
+
+        yield return new SpecType(
+            "piecewise_linear",
+            [SpecParameter.Numbers("positions"), SpecParameter.Numbers("values")],
+            static (node, c) => SpecErrors.Call(
+                node,
+                c,
+                () => Schedule.PiecewiseLinear(node.Numbers("positions"), node.Numbers("values")),
+                ("positions", "positions"),
+                ("values", "values")));
+
+        yield return new SpecType(
+            "noam",
+            [SpecParameter.Number("model_size"), SpecParameter.Number("warmup_steps"), SpecParameter.Number("factor", 1.0)],
+            static (node, c) => SpecErrors.Call(
+                node,
+                c,
+                () => Schedule.Noam(node.Number("model_size"), node.Number("warmup_steps"), node.Number("factor")),
+                ("modelSize", "model_size"),
+                ("warmupSteps", "warmup_steps"),
+                ("factor", "factor")));
+
+        yield return new SpecType(
+            "tanh_decay",
+            [
+                SpecParameter.Number("t_initial"),
+                SpecParameter.Number("lr_min", 0.0),
+                SpecParameter.Number("lb", -7.0),
+                SpecParameter.Number("ub", 3.0),
+                SpecParameter.Number("cycle_mul", 1.0),
+                SpecParameter.Number("cycle_decay", 1.0),
+                SpecParameter.Integer("cycle_limit", 1),
+            ],
+            static (node, c) => SpecErrors.Call(
+                node,
+                c,
+                () => Schedule.TanhDecay(Restarts(node, c, kDecay: 1.0), node.Number("lb"), node.Number("ub")),
+                RestartsMap("lower", "lb", "upper", "ub")));
+
+        yield return new SpecType(
+            "cosine_timm",
+            [
+                SpecParameter.Number("t_initial"),
+                SpecParameter.Number("lr_min", 0.0),
+                SpecParameter.Number("cycle_mul", 1.0),
+                SpecParameter.Number("cycle_decay", 1.0),
+                SpecParameter.Integer("cycle_limit", 1),
+                SpecParameter.Number("k_decay", 1.0),
+                SpecParameter.Number("warmup_t", 0),
+                SpecParameter.Number("warmup_lr_init", 0.0),
+                SpecParameter.Flag("warmup_prefix", false),
+            ],
+            static (node, c) =>
+            {
+                LearningRateSchedule cosine = SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.CosineWithRestarts(Restarts(node, c, node.Number("k_decay"))),
+                    RestartsMap("KDecay", "k_decay", "KDecay", "k_decay"));
+                double warmup = node.Number("warmup_t");
+                double start = node.Number("warmup_lr_init");
+                if (warmup == 0)
+                {
+                    return cosine;
+                }
+
+                return SpecErrors.Call(
+                    node,
+                    c,
+                    () => node.Flag("warmup_prefix")
+                        ? cosine.WithWarmup(warmup, start)
+                        : Schedule.Sequence([Schedule.Linear(start, c.BaseRate, warmup), cosine], [warmup], restartClocks: false),
+                    ("duration", "warmup_t"),
+                    ("milestones", "warmup_t"),
+                    ("startValue", "warmup_lr_init"),
+                    ("start", "warmup_lr_init"));
+            });
+
+        yield return new SpecType(
+            "warmup",
+            [
+                SpecParameter.Schedule("schedule"),
+                SpecParameter.Number("warmup_steps"),
+                SpecParameter.Number("start_value", 0.0),
+                SpecParameter.Choice("shape", "linear", "linear", "cosine", "1-sqrt", "exponential"),
+                SpecParameter.Choice("mode", "prefix", "prefix", "overlap"),
+            ],
+            static (node, c) =>
+            {
+                LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);
+                return SpecErrors.Call(
+                    node,
+                    c,
+                    () => inner.WithWarmup(
+                        node.Number("warmup_steps"),
+                        node.Number("start_value"),
+                        Shape(node.Text("shape")),
+                        node.Text("mode") == "overlap" ? WarmupMode.Overlap : WarmupMode.Prefix),
+                    ("duration", "warmup_steps"),
+                    ("startValue", "start_value"),
+                    ("schedule", "schedule"));
+            });
+
+        yield return new SpecType(
+            "clamp",
+            [SpecParameter.Schedule("schedule"), SpecParameter.OptionalNumber("min"), SpecParameter.OptionalNumber("max")],
+            static (node, c) =>
+            {
+                LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);
+                return SpecErrors.Call(
+                    node,
+                    c,
+                    () => inner.Clamp(node.NullableNumber("min") ?? double.NegativeInfinity, node.NullableNumber("max") ?? double.PositiveInfinity),
+                    ("minimum", "min"),
+                    ("maximum", "max"));
+            });
+
+        yield return new SpecType(
+            "scale",
+            [SpecParameter.Schedule("schedule"), SpecParameter.Number("factor")],
+            static (node, c) =>
+            {
+                LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);
+                return SpecErrors.Call(node, c, () => inner.Scale(node.Number("factor")), ("factor", "factor"));
+            });
+    }
+
+    private static RestartsOptions Restarts(SpecNode node, BuildContext c, double kDecay) => new()
+    {
+        MaxValue = c.BaseRate,
+        MinValue = node.Number("lr_min"),
+        Period = node.Number("t_initial"),
+        PeriodMultiplier = node.Number("cycle_mul"),
+        CycleDecay = node.Number("cycle_decay"),
+        CycleLimit = (int)node.Number("cycle_limit"),
+        KDecay = kDecay,
+    };
+
+    private static (string Argument, string Field)[] RestartsMap(string argument1, string field1, string argument2, string field2) =>
+    [
+        ("MaxValue", "@lr"),
+        ("MinValue", "lr_min"),
+        ("Period", "t_initial"),
+        ("PeriodMultiplier", "cycle_mul"),
+        ("CycleDecay", "cycle_decay"),
+        ("CycleLimit", "cycle_limit"),
+        (argument1, field1),
+        (argument2, field2),
+    ];
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
+using BatchLr.Internal;
+
+namespace BatchLr.Configuration;
+
+/// <summary>Builds the <see cref="ScheduleSpecException"/>s of the spec reader and builders, each naming a JSON path.</summary>
+internal static class SpecErrors
+{
+    private const int MaxShown = 40;
+
+    public static ScheduleSpecException Invalid(string path, string value, string rule) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is {value}; it must be {rule}."), path);
+
+    public static ScheduleSpecException Invalid(string path, double value, string rule) => Invalid(path, Guard.Format(value), rule);
+
+    public static ScheduleSpecException WrongType(string path, JsonElement element, string rule) => Invalid(path, Show(element), rule);
+
+    public static ScheduleSpecException Missing(string path, string owner) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is missing; {owner} requires it."), path);
+
+    public static ScheduleSpecException Unknown(string path, string owner, IEnumerable<string> known) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is not a parameter of {owner}; it takes {string.Join(", ", known)}."), path);
+
+    /// <summary>Runs a factory and re-throws its <see cref="ArgumentException"/> with the JSON path of the field it names.</summary>
+    /// <param name="node">The schedule object being built.</param>
+    /// <param name="context">The group being built.</param>
+    /// <param name="factory">The factory call.</param>
+    /// <param name="map">Factory parameter or option names, each with the JSON field it comes from; <c>@lr</c> names the group's <c>lr</c>.</param>
+    public static T Call<T>(SpecNode node, BuildContext context, Func<T> factory, params (string Argument, string Field)[] map)
+    {
+        try
+        {
+            return factory();
+        }
+        catch (ScheduleSpecException)
+        {
+            throw;
+        }
+        catch (ArgumentException e)
+        {
+            throw Translate(e, node, context, map);
+        }
+    }
+
+    private static ScheduleSpecException Translate(ArgumentException e, SpecNode node, BuildContext context, (string Argument, string Field)[] map)
+    {
+        string text = e.Message;
+        int suffix = text.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        if (suffix >= 0)
+        {
+            text = text[..suffix];
+        }
+
+        string[] lines = text.Split('\n');
+        string? firstPath = null;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].TrimEnd('\r');
+            if (line.Length > 1 && line[0] == '\'')
+            {
+                int close = line.IndexOf('\'', 1);
+                if (close > 1)
+                {
+                    string key = line[1..close];
+                    string? path = Resolve(key, node, context, map);
+                    if (path is not null)
+                    {
+                        line = "'" + path + "'" + RenameMembers(line[(close + 1)..], map);
+                        firstPath ??= path;
+                    }
+                }
+            }
+
+            lines[i] = line;
+        }
+
+        string message = string.Join(Environment.NewLine, lines);
+        if (firstPath is null)
+        {
+            firstPath = node.Path;
+            message = node.Path + ": " + message;
+        }
+
+        return new ScheduleSpecException(message, firstPath, e);
+    }
+
+    /// <summary>Replaces option member names in a rule (such as "no less than BaseLearningRate") with their JSON names.</summary>
+    private static string RenameMembers(string rule, (string Argument, string Field)[] map)
+    {
+        foreach ((string argument, string field) in map)
+        {
+            if (field != "@lr" && char.IsUpper(argument[0]))
+            {
+                rule = rule.Replace(argument, field, StringComparison.Ordinal);
+            }
+        }
+
+        return rule;
+    }
+
+    private static string? Resolve(string key, SpecNode node, BuildContext context, (string Argument, string Field)[] map)
+    {
+        const string OptionsPrefix = "options.";
+        if (key.StartsWith(OptionsPrefix, StringComparison.Ordinal))
+        {
+            key = key[OptionsPrefix.Length..];
+        }
+
+        int split = key.IndexOfAny(['[', '.']);
+        string head = split < 0 ? key : key[..split];
+        string tail = split < 0 ? string.Empty : key[split..];
+        if (tail.StartsWith('.'))
+        {
+            tail = string.Empty;
+        }
+
+        foreach ((string argument, string field) in map)
+        {
+            if (argument == head)
+            {
+                return field == "@lr" ? context.RatePath : node.FieldPath(field, context.Group) + tail;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Show(JsonElement element)
+    {
+        string raw = element.ValueKind switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            _ => element.GetRawText(),
+        };
+        return raw.Length > MaxShown ? raw[..MaxShown] + "…" : raw;
+    }
+}

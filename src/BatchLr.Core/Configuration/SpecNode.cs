@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace BatchLr.Configuration;
+
+/// <summary>One schedule object of a spec, in canonical form: its type and every parameter, defaults filled in.</summary>
+/// <remarks>
+/// Values are <see cref="double"/>, <see cref="bool"/>, <see cref="string"/>, <see langword="null"/>,
+/// <c>double[]</c>, <see cref="SpecNode"/> or <c>SpecNode[]</c>, in the order the type declares its parameters.
+/// </remarks>
+internal sealed class SpecNode
+{
+    private readonly KeyValuePair<string, object?>[] _values;
+
+    public SpecNode(string type, string path, KeyValuePair<string, object?>[] values)
+    {
+        Type = type;
+        Path = path;
+        _values = values;
+    }
+
+    /// <summary>Gets the spec type name, such as <c>StepLR</c>.</summary>
+    public string Type { get; }
+
+    /// <summary>Gets the JSON path of this object, such as <c>$.schedule.schedulers[1]</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the parameters in declaration order.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Values => _values;
+
+    public object? Get(string name)
+    {
+        foreach (KeyValuePair<string, object?> pair in _values)
+        {
+            if (pair.Key == name)
+            {
+                return pair.Value;
+            }
+        }
+
+        throw new InvalidOperationException("Spec type " + Type + " has no parameter " + name + ".");
+    }
+
+    public double Number(string name) => (double)Get(name)!;
+
+    public double? NullableNumber(string name) => Get(name) is double d ? d : null;
+
+    public bool Flag(string name) => (bool)Get(name)!;
+
+    public string? Text(string name) => (string?)Get(name);
+
+    public double[] Numbers(string name) => (double[])Get(name)!;
+
+    public double PerGroup(string name, int group) => Get(name) is double[] values ? values[group] : (double)Get(name)!;
+
+    public SpecNode Child(string name) => (SpecNode)Get(name)!;
+
+    public SpecNode[] Children(string name) => (SpecNode[])Get(name)!;
+
+    /// <summary>Returns the JSON path of a parameter, with the group index where the value is a per-group array.</summary>
+    public string FieldPath(string name, int group) => Get(name) is double[] && IsPerGroupValue(name)
+        ? string.Create(CultureInfo.InvariantCulture, $"{Path}.{name}[{group}]")
+        : Path + "." + name;
+
+    /// <summary>Returns a copy with one value replaced.</summary>
+    public SpecNode With(string name, object? value)
+    {
+        var copy = (KeyValuePair<string, object?>[])_values.Clone();
+        for (int i = 0; i < copy.Length; i++)
+        {
+            if (copy[i].Key == name)
+            {
+                copy[i] = new KeyValuePair<string, object?>(name, value);
+            }
+        }
+
+        return new SpecNode(Type, Path, copy);
+    }
+
+    private bool IsPerGroupValue(string name) =>
+        SpecCatalog.TryGetType(Type, out SpecType? type) && type.Find(name)?.Kind == SpecParameterKind.PerGroup;
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+
+namespace BatchLr.Configuration;
+
+/// <summary>Describes one parameter of a spec type: its JSON name, shape and default.</summary>
+/// <param name="Name">The JSON name, as PyTorch, Hugging Face or timm spell it.</param>
+/// <param name="Kind">The JSON shape.</param>
+/// <param name="Required">Whether the parameter must be given.</param>
+/// <param name="Nullable">Whether JSON <c>null</c> is accepted; a nullable optional parameter defaults to <c>null</c>.</param>
+/// <param name="Default">The value used when the parameter is left out: a <see cref="double"/>, <see cref="bool"/>, <see cref="string"/> or <see langword="null"/>.</param>
+/// <param name="Choices">The accepted strings of a <see cref="SpecParameterKind.Choice"/>.</param>
+internal sealed record SpecParameter(
+    string Name,
+    SpecParameterKind Kind,
+    bool Required,
+    bool Nullable,
+    object? Default,
+    IReadOnlyList<string>? Choices = null)
+{
+    public static SpecParameter Number(string name) => new(name, SpecParameterKind.Number, true, false, null);
+
+    public static SpecParameter Number(string name, double defaultValue) => new(name, SpecParameterKind.Number, false, false, defaultValue);
+
+    public static SpecParameter OptionalNumber(string name) => new(name, SpecParameterKind.Number, false, true, null);
+
+    public static SpecParameter Integer(string name, double defaultValue) => new(name, SpecParameterKind.Integer, false, false, defaultValue);
+
+    public static SpecParameter OptionalInteger(string name) => new(name, SpecParameterKind.Integer, false, true, null);
+
+    public static SpecParameter Flag(string name, bool defaultValue) => new(name, SpecParameterKind.Boolean, false, false, defaultValue);
+
+    public static SpecParameter Choice(string name, string defaultValue, params string[] choices) => new(name, SpecParameterKind.Choice, false, false, defaultValue, choices);
+
+    public static SpecParameter OptionalChoice(string name, params string[] choices) => new(name, SpecParameterKind.Choice, false, true, null, choices);
+
+    public static SpecParameter Numbers(string name) => new(name, SpecParameterKind.Numbers, true, false, null);
+
+    public static SpecParameter PerGroup(string name) => new(name, SpecParameterKind.PerGroup, true, false, null);
+
+    public static SpecParameter PerGroup(string name, double defaultValue) => new(name, SpecParameterKind.PerGroup, false, false, defaultValue);
+
+    public static SpecParameter Schedule(string name) => new(name, SpecParameterKind.Schedule, true, false, null);
+
+    public static SpecParameter Schedules(string name) => new(name, SpecParameterKind.Schedules, true, false, null);
+}

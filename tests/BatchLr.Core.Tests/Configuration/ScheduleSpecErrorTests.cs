@@ -1,0 +1,93 @@
+using System;
+using BatchLr.Configuration;
+
+namespace BatchLr.Core.Tests.Configuration;
+
+public class ScheduleSpecErrorTests
+{
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "Nope"}}""", "$.schedule.type", "*Nope*StepLR*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"step_size": 3}}""", "$.schedule.type", "*missing*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CosineAnnealingLR"}}""", "$.schedule.T_max", "*missing*CosineAnnealingLR*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [2], "schedulers": [{"type": "StepLR"}, {"type": "constant"}]}}""", "$.schedule.schedulers[0].step_size", "*missing*")]
+    [InlineData("""{"schedule": {"type": "constant"}}""", "$.lr", "*missing*")]
+    public void Parse_UnknownTypeOrMissingParameter_NamesPath(string json, string path, string message) =>
+        Check(json, path, message);
+
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": "3"}}""", "$.schedule.step_size", "*\"3\"*a finite number*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CosineAnnealingWarmRestarts", "T_0": 3, "T_mult": 1.5}}""", "$.schedule.T_mult", "*1.5*whole number*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "cycle_momentum": 1}}""", "$.schedule.cycle_momentum", "*true or false*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "mode": "square"}}""", "$.schedule.mode", "*\"triangular\"*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "MultiStepLR", "milestones": [1, "x"]}}""", "$.schedule.milestones[1]", "*a finite number*")]
+    [InlineData("""{"lr": [0.1, true], "schedule": {"type": "constant"}}""", "$.lr[1]", "*a finite number*")]
+    [InlineData("""{"lr": 0.1, "clock": "hours", "schedule": {"type": "constant"}}""", "$.clock", "*\"epochs\"*")]
+    [InlineData("""{"lr": 0.1, "schedule": [1]}""", "$.schedule", "*schedule object*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}""", "$", "*not valid JSON*")]
+    public void Parse_MistypedValue_NamesPath(string json, string path, string message) =>
+        Check(json, path, message);
+
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CosineAnnealingLR", "T_max": 0}}""", "$.schedule.T_max", "'$.schedule.T_max' is 0; it must be a finite number greater than zero.*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [3], "schedulers": [{"type": "constant"}, {"type": "ExponentialLR", "gamma": -1}]}}""", "$.schedule.schedulers[1].gamma", "'$.schedule.schedulers[1].gamma' is -1;*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "MultiStepLR", "milestones": [3, 1]}}""", "$.schedule.milestones[1]", "*no less than the value before it*")]
+    [InlineData("""{"lr": [0.1, 0.2, -1], "schedule": {"type": "constant"}}""", "$.lr[2]", "*zero or more*")]
+    [InlineData("""{"lr": [0.1, 0.2], "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": [0.1, 0.001]}}""", "$.schedule.max_lr[1]", "*no less than base_lr*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CosineAnnealingWarmRestarts", "T_0": 3, "T_mult": 0}}""", "$.schedule.T_mult", "*1 or more*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "ReduceLROnPlateau", "factor": 1.5}}""", "$.schedule.factor", "*less than 1*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 1.5}}""", "$.schedule.pct_start", "*strictly between 0 and 1*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "linear", "num_warmup_steps": 10, "num_training_steps": 5}}""", "$.schedule.num_training_steps", "*greater than num_warmup_steps*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "polynomial", "num_training_steps": 5, "lr_end": 0.5}}""", "$.schedule.lr_end", "*less than lr*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "warmup", "warmup_steps": -2, "schedule": {"type": "constant"}}}""", "$.schedule.warmup_steps", "*greater than zero*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "clamp", "min": 0.5, "max": 0.1, "schedule": {"type": "constant"}}}""", "$.schedule.max", "*no less than minimum*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "piecewise_constant", "boundaries": [3], "values": [0.1]}}""", "$.schedule.values", "*one more than boundaries*")]
+    public void Parse_OutOfRangeValue_NamesPath(string json, string path, string message) =>
+        Check(json, path, message);
+
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 3, "gama": 0.5}}""", "$.schedule.gama", "*not a parameter of StepLR*gamma*")]
+    [InlineData("""{"lr": 0.1, "schedul": {"type": "constant"}}""", "$.schedul", "*not a parameter*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant", "num_warmup_steps": 0}}""", "$.schedule.num_warmup_steps", "*not a parameter of constant*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 3, "step_size": 4}}""", "$.schedule.step_size", "*given twice*")]
+    public void Parse_UnknownParameter_NamesPath(string json, string path, string message) =>
+        Check(json, path, message);
+
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [3], "schedulers": [{"type": "ReduceLROnPlateau"}, {"type": "constant"}]}}""", "$.schedule.schedulers[0].type")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "warmup", "warmup_steps": 2, "schedule": {"type": "reduce_lr_on_plateau"}}}""", "$.schedule.schedule.type")]
+    public void Parse_NestedReduceLROnPlateau_NamesPath(string json, string path) =>
+        Check(json, path, "*top-level schedule only*");
+
+    [Theory]
+    [InlineData("""{"lr": [0.1, 0.2], "schedule": {"type": "OneCycleLR", "max_lr": [1, 2, 3], "total_steps": 10}}""", "$.schedule.max_lr")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": [0.01, 0.02], "max_lr": 0.1}}""", "$.schedule.base_lr")]
+    [InlineData("""{"lr": [0.1, 0.2], "schedule": {"type": "ReduceLROnPlateau", "min_lr": [0]}}""", "$.schedule.min_lr")]
+    public void Parse_PerGroupListLengthNotLrLength_NamesPath(string json, string path) =>
+        Check(json, path, "*one number per parameter group*");
+
+    [Theory]
+    [InlineData("LambdaLR")]
+    [InlineData("MultiplicativeLR")]
+    public void Parse_FunctionScheduler_SaysToBuildItInCode(string type) =>
+        Check("{\"lr\": 0.1, \"schedule\": {\"type\": \"" + type + "\"}}", "$.schedule.type", "*Schedule.FromFunction*");
+
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1}}""", "$.schedule.total_steps")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "epochs": 3}}""", "$.schedule.steps_per_epoch")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "epochs": 3}}""", "$.schedule.epochs")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 10}}""", "$.schedule.min_lr_rate")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 10, "min_lr": 0.01, "min_lr_rate": 0.1}}""", "$.schedule.min_lr_rate")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "warmup_stable_decay", "num_decay_steps": 10}}""", "$.schedule.num_stable_steps")]
+    public void Parse_AlternativeParameters_NamesPath(string json, string path) =>
+        Check(json, path, "*");
+
+    private static void Check(string json, string path, string message)
+    {
+        Action act = () => ScheduleSpec.Parse(json);
+
+        ScheduleSpecException e = act.Should().Throw<ScheduleSpecException>().WithMessage(message).Which;
+        e.Path.Should().Be(path);
+        e.ParamName.Should().Be(path);
+        e.Should().BeAssignableTo<ArgumentException>();
+    }
+}

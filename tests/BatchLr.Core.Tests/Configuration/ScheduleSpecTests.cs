@@ -1,0 +1,237 @@
+using System;
+using System.Linq;
+using BatchLr.Configuration;
+using BatchLr.Schedules;
+
+namespace BatchLr.Core.Tests.Configuration;
+
+public class ScheduleSpecTests
+{
+    public static TheoryData<string> TypeNames => [.. SpecCase.All.Keys];
+
+    [Fact]
+    public void Cases_CoverEveryClosedFormType()
+    {
+        SpecCase.All.Keys.Should().BeEquivalentTo(
+            SpecCatalog.TypeNames.Where(n => n is not ("ReduceLROnPlateau" or "reduce_lr_on_plateau")));
+    }
+
+    [Theory]
+    [MemberData(nameof(TypeNames))]
+    public void Build_EveryType_EqualsCodeBuiltSchedule(string type)
+    {
+        SpecCase c = SpecCase.All[type];
+        LearningRateSchedule expected = c.Code();
+
+        LearningRateSchedule actual = ScheduleSpec.Parse(c.Json).Build().LearningRates![0];
+
+        for (int s = 0; s <= 3 * c.Steps; s++)
+        {
+            actual.Evaluate(s).Should().Be(expected.Evaluate(s), "step {0} of {1}", s, type);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TypeNames))]
+    public void Build_EveryType_FollowsItsFormula(string type)
+    {
+        SpecCase c = SpecCase.All[type];
+
+        LearningRateSchedule actual = ScheduleSpec.Parse(c.Json).Build().LearningRates![0];
+
+        for (int s = 0; s < c.Steps; s++)
+        {
+            actual.Evaluate(s).Should().BeApproximately(c.Formula(s), 1e-12, "step {0} of {1}", s, type);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TypeNames))]
+    public void ToJson_EveryType_RoundTripsToEqualSpecAndValues(string type)
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse(SpecCase.All[type].Json);
+
+        ScheduleSpec again = ScheduleSpec.Parse(spec.ToJson());
+
+        again.Should().Be(spec);
+        again.ToJson().Should().Be(spec.ToJson());
+        again.GetHashCode().Should().Be(spec.GetHashCode());
+        LearningRateSchedule first = spec.Build().LearningRates![0];
+        LearningRateSchedule second = again.Build().LearningRates![0];
+        for (int s = 0; s < 100; s++)
+        {
+            second.Evaluate(s).Should().Be(first.Evaluate(s));
+        }
+    }
+
+    [Fact]
+    public void ToJson_StepLR_WritesEveryDefaultAndTheClock()
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 30}}""");
+
+        spec.Should().Be(ScheduleSpec.Parse("""{"lr": 0.1, "clock": "steps", "schedule": {"type": "StepLR", "step_size": 30, "gamma": 0.1}}"""));
+        spec.ToJson().Should().Contain("\"gamma\": 0.1").And.Contain("\"clock\": \"steps\"");
+    }
+
+    [Fact]
+    public void ToJson_InverseSqrtWithoutWarmup_FillsHuggingFaceDefaultTimescale()
+    {
+        // Hugging Face: timescale = num_warmup_steps or 10_000.
+        ScheduleSpec spec = ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "inverse_sqrt"}}""");
+
+        spec.ToJson().Should().Contain("\"timescale\": 10000");
+        spec.Build().LearningRates![0].Evaluate(30_000).Should().BeApproximately(0.1 / Math.Sqrt(40_000 / 10_000.0), 1e-15);
+    }
+
+    [Fact]
+    public void Parse_Clock_PlacesSchedulesOnThatClock()
+    {
+        OptimizerSchedule schedule = ScheduleSpec.Parse("""{"lr": 0.1, "clock": "samples", "schedule": {"type": "StepLR", "step_size": 100}}""").Build();
+
+        schedule.LearningRates![0].Clock.Should().Be(ProgressClock.Samples);
+        schedule.GetLearningRate(0, new TrainingProgress(step: 1, samples: 250)).Should().BeApproximately(0.1 * 0.01, 1e-15);
+    }
+
+    [Fact]
+    public void Build_LrArray_BuildsOneSchedulePerGroupFromItsBase()
+    {
+        OptimizerSchedule schedule = ScheduleSpec.Parse("""{"lr": [0.1, 0.01], "schedule": {"type": "StepLR", "step_size": 2}}""").Build();
+
+        schedule.GroupCount.Should().Be(2);
+        schedule.LearningRates![0].Evaluate(2).Should().BeApproximately(0.1 * 0.1, 1e-15);
+        schedule.LearningRates![1].Evaluate(2).Should().BeApproximately(0.01 * 0.1, 1e-15);
+    }
+
+    [Fact]
+    public void Build_CyclicLRPerGroupLists_PicksEachGroupsValuesAndMomentum()
+    {
+        OptimizerSchedule schedule = ScheduleSpec.Parse(
+            """{"lr": [1, 1], "schedule": {"type": "CyclicLR", "base_lr": [0.01, 0.001], "max_lr": [0.1, 0.01], "step_size_up": 4, "base_momentum": [0.8, 0.7]}}""").Build();
+
+        schedule.HasMomentum.Should().BeTrue();
+        for (int s = 0; s < 20; s++)
+        {
+            double ramp = SpecCase.CyclicRamp(s, 4);
+            schedule.GetLearningRate(1, TrainingProgress.AtStep(s)).Should().BeApproximately(0.001 + ((0.01 - 0.001) * ramp), 1e-15);
+            schedule.GetMomentum(0, TrainingProgress.AtStep(s)).Should().BeApproximately(0.9 - ((0.9 - 0.8) * ramp), 1e-15);
+            schedule.GetMomentum(1, TrainingProgress.AtStep(s)).Should().BeApproximately(0.9 - ((0.9 - 0.7) * ramp), 1e-15);
+        }
+    }
+
+    [Fact]
+    public void Build_OneCycleLR_HasMomentumFollowingPyTorch()
+    {
+        OptimizerSchedule schedule = ScheduleSpec.Parse(SpecCase.All["OneCycleLR"].Json).Build();
+
+        schedule.HasMomentum.Should().BeTrue();
+        for (int s = 0; s < 10; s++)
+        {
+            schedule.GetMomentum(0, TrainingProgress.AtStep(s)).Should().BeApproximately(SpecCase.OneCycle(s, 0.95, 0.85, 0.95), 1e-12);
+        }
+    }
+
+    [Fact]
+    public void Build_OneCycleLRWithEpochs_EqualsTotalSteps()
+    {
+        LearningRateSchedule byEpochs = ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "epochs": 2, "steps_per_epoch": 5, "cycle_momentum": false}}""").Build().LearningRates![0];
+        LearningRateSchedule byTotal = ScheduleSpec.Parse(SpecCase.All["OneCycleLR"].Json).Build().LearningRates![0];
+
+        for (int s = 0; s < 12; s++)
+        {
+            byEpochs.Evaluate(s).Should().Be(byTotal.Evaluate(s));
+        }
+    }
+
+    [Fact]
+    public void Build_CycleMomentumFalse_HasNoMomentum()
+    {
+        OptimizerSchedule schedule = ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "cycle_momentum": false}}""").Build();
+
+        schedule.HasMomentum.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("ReduceLROnPlateau")]
+    [InlineData("reduce_lr_on_plateau")]
+    public void Build_ReduceLROnPlateau_ReducesAfterPatienceLikePyTorch(string type)
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse(
+            "{\"lr\": [0.1, 0.2], \"schedule\": {\"type\": \"" + type + "\", \"patience\": 1, \"factor\": 0.5, \"min_lr\": [0, 0.15]}}");
+        OptimizerSchedule schedule = spec.Build();
+
+        // First report sets best; a bad report is tolerated (patience 1); the second bad one reduces.
+        schedule.Report(1.0);
+        schedule.Report(1.0);
+        schedule.GetLearningRate(0, default).Should().Be(0.1);
+        schedule.Report(1.0);
+        schedule.GetLearningRate(0, default).Should().Be(0.1 * 0.5);
+        schedule.GetLearningRate(1, default).Should().Be(0.15);
+        ScheduleSpec.Parse(spec.ToJson()).Should().Be(spec);
+        spec.Build().GetLearningRate(0, default).Should().Be(0.1, "every Build starts a fresh plateau state");
+    }
+
+    [Fact]
+    public void Build_CosineWithSeveralCycles_FollowsHuggingFaceWave()
+    {
+        LearningRateSchedule schedule = ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "cosine", "num_warmup_steps": 2, "num_training_steps": 12, "num_cycles": 1.25}}""").Build().LearningRates![0];
+
+        for (int s = 2; s <= 12; s++)
+        {
+            double progress = (s - 2) / 10.0;
+            schedule.Evaluate(s).Should().BeApproximately(0.1 * 0.5 * (1 + Math.Cos(Math.PI * 1.25 * 2 * progress)), 1e-12, "step {0}", s);
+        }
+
+        schedule.Evaluate(40).Should().BeApproximately(schedule.Evaluate(12), 1e-15, "the value holds after num_training_steps");
+    }
+
+    [Fact]
+    public void Build_CosineWithMinLr_EqualsMinLrRate()
+    {
+        LearningRateSchedule absolute = ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 10, "min_lr": 0.01}}""").Build().LearningRates![0];
+        LearningRateSchedule relative = ScheduleSpec.Parse(SpecCase.All["cosine_with_min_lr"].Json).Build().LearningRates![0];
+
+        for (int s = 0; s < 15; s++)
+        {
+            absolute.Evaluate(s).Should().BeApproximately(relative.Evaluate(s), 1e-15);
+        }
+    }
+
+    [Fact]
+    public void Build_TimmCosineWithPrefixWarmup_ShiftsTheCosine()
+    {
+        LearningRateSchedule schedule = ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "cosine_timm", "t_initial": 10, "warmup_t": 2, "warmup_lr_init": 0.01, "warmup_prefix": true}}""").Build().LearningRates![0];
+
+        for (int s = 0; s < 15; s++)
+        {
+            double t = s - 2;
+            double expected = s < 2 ? 0.01 + (s * (0.1 - 0.01) / 2) : t >= 10 ? 0 : 0.05 * (1 + Math.Cos(Math.PI * t / 10));
+            schedule.Evaluate(s).Should().BeApproximately(expected, 1e-15);
+        }
+    }
+
+    [Fact]
+    public void Build_WarmupStableDecayWithStableSteps_IgnoresNoTrainingSteps()
+    {
+        LearningRateSchedule byStable = ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "warmup_stable_decay", "num_warmup_steps": 2, "num_decay_steps": 4, "num_stable_steps": 4}}""").Build().LearningRates![0];
+        LearningRateSchedule byTotal = ScheduleSpec.Parse(SpecCase.All["warmup_stable_decay"].Json).Build().LearningRates![0];
+
+        for (int s = 0; s < 15; s++)
+        {
+            byStable.Evaluate(s).Should().Be(byTotal.Evaluate(s));
+        }
+    }
+
+    [Fact]
+    public void Parse_CommentsInJson_AreSkipped()
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse("""{"lr": 0.1, /* base */ "schedule": {"type": "constant"}}""");
+
+        spec.GroupCount.Should().Be(1);
+    }
+}
