@@ -2,7 +2,9 @@
 // Run from the repository root: dotnet run --project samples/QuickStart
 using System;
 using System.Globalization;
+using System.IO;
 using BatchLr;
+using BatchLr.Configuration;
 using BatchLr.Schedules;
 using BatchLr.TorchSharp.Optimizers;
 using TorchSharp;
@@ -23,13 +25,17 @@ var model = nn.Sequential(
     ("out", nn.Linear(32, 1)));
 var optimizer = optim.SGD(model.parameters(), learningRate: 0.1, momentum: 0.9);
 
-// Ten steps of linear warmup, then cosine annealing to 1e-3 over the rest of training.
-LearningRateSchedule schedule = Schedule.CosineAnnealing(0.1, 1e-3, Steps - 10).WithWarmup(10);
+// The schedule comes from a spec with Hugging Face's names (schedule.json, next to this file);
+// pass another spec's path as the first argument to try it.
+string specPath = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "schedule.json");
+OptimizerSchedule schedule = ScheduleSpec.Parse(File.ReadAllText(specPath)).Build();
 
 Console.WriteLine("step,lr,loss");
 for (int step = 0; step < Steps; step++)
 {
-    double lr = optimizer.ApplyLearningRate(schedule, TrainingProgress.AtStep(step));
+    var progress = TrainingProgress.AtStep(step);
+    optimizer.ApplyLearningRates(schedule.LearningRates!, progress);
+    double lr = schedule.GetLearningRate(0, progress);
 
     using var scope = NewDisposeScope();
     var index = randint(0, 1024, [BatchSize], dtype: ScalarType.Int64);
