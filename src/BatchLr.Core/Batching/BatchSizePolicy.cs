@@ -52,7 +52,13 @@ public static class BatchSizePolicy
             values[i] = sizes[i];
         }
 
-        return FromCurve(Schedule.PiecewiseConstant(milestones, values).On(clock), constraints);
+        double[] bounds = Guard.SortedFinite(milestones, strict: true, allowEmpty: true);
+        if (bounds.Length != values.Length - 1)
+        {
+            throw Guard.OutOfRange("milestones.Count", bounds.Length, "one fewer than sizes.Count, " + (values.Length - 1).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return FromCurve(Schedule.PiecewiseConstant(bounds, values).On(clock), constraints);
     }
 
     /// <summary>Creates Megatron-LM's linear batch ramp by samples (<c>--rampup-batch-size start increment ramp_samples</c>).</summary>
