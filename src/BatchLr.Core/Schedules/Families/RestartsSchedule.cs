@@ -36,6 +36,15 @@ internal sealed class RestartsSchedule(
         if (periodMultiplier == 1.0)
         {
             cycle = Math.Floor(position / period);
+            if ((cycle + 1.0) * period <= position)
+            {
+                cycle++;
+            }
+            else if (cycle > 0 && cycle * period > position)
+            {
+                cycle--;
+            }
+
             elapsed = position - (cycle * period);
             length = period;
         }
