@@ -86,7 +86,7 @@ internal sealed class RestartsSchedule(
         }
         else
         {
-            double ratio = kDecay == 1.0 ? elapsed / length : Math.Pow(elapsed, kDecay) / Math.Pow(length, kDecay);
+            double ratio = kDecay == 1.0 ? elapsed / length : Math.Pow(elapsed / length, kDecay);
             shape = 0.5 * (1.0 + Math.Cos(Math.PI * ratio));
         }
 
