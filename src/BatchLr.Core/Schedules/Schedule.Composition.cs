@@ -85,19 +85,19 @@ public static partial class Schedule
 
     /// <summary>Keeps a schedule between bounds.</summary>
     /// <param name="schedule">The schedule to clamp.</param>
-    /// <param name="minimum">The lower bound; not NaN, may be negative infinity.</param>
-    /// <param name="maximum">The upper bound; not NaN, no less than <paramref name="minimum"/>, may be positive infinity.</param>
+    /// <param name="minimum">The lower bound; not NaN or positive infinity, may be negative infinity.</param>
+    /// <param name="maximum">The upper bound; not NaN or negative infinity, no less than <paramref name="minimum"/>, may be positive infinity.</param>
     /// <returns>The clamped schedule, <c>min(max(v(t), minimum), maximum)</c>.</returns>
     /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
     public static LearningRateSchedule Clamp(this LearningRateSchedule schedule, double minimum, double maximum)
     {
         Guard.NotNull(schedule);
-        if (double.IsNaN(minimum))
+        if (double.IsNaN(minimum) || double.IsPositiveInfinity(minimum))
         {
-            throw Guard.OutOfRange(nameof(minimum), minimum, "a number");
+            throw Guard.OutOfRange(nameof(minimum), minimum, "a number less than positive infinity");
         }
 
-        if (double.IsNaN(maximum) || maximum < minimum)
+        if (double.IsNaN(maximum) || double.IsNegativeInfinity(maximum) || maximum < minimum)
         {
             throw Guard.OutOfRange(nameof(maximum), maximum, "no less than minimum, " + Guard.Format(minimum));
         }

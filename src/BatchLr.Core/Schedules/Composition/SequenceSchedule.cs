@@ -7,6 +7,8 @@ namespace BatchLr.Schedules.Composition;
 /// </summary>
 internal sealed class SequenceSchedule(LearningRateSchedule[] children, double[] milestones, bool restartClocks) : LearningRateSchedule
 {
+    public override ProgressClock Clock => children[0].Clock;
+
     protected internal override double EvaluateCore(double position)
     {
         int i = Families.Search.CountAtOrBelow(milestones, position);

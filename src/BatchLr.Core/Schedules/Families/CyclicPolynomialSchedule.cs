@@ -11,6 +11,12 @@ internal sealed class CyclicPolynomialSchedule(double initial, double end, doubl
     protected internal override double EvaluateCore(double position)
     {
         double horizon = steps * Math.Max(1.0, Math.Ceiling(position / steps));
+        if (horizon < position)
+        {
+            // position / steps rounded down onto a whole number k while position > k · steps: the next horizon applies.
+            horizon += steps;
+        }
+
         return end + ((initial - end) * Math.Pow(1.0 - (position / horizon), power));
     }
 }

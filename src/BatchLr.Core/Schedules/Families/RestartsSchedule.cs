@@ -36,6 +36,15 @@ internal sealed class RestartsSchedule(
         if (periodMultiplier == 1.0)
         {
             cycle = Math.Floor(position / period);
+            if ((cycle + 1.0) * period <= position)
+            {
+                cycle++;
+            }
+            else if (cycle > 0 && cycle * period > position)
+            {
+                cycle--;
+            }
+
             elapsed = position - (cycle * period);
             length = period;
         }
@@ -77,7 +86,7 @@ internal sealed class RestartsSchedule(
         }
         else
         {
-            double ratio = kDecay == 1.0 ? elapsed / length : Math.Pow(elapsed, kDecay) / Math.Pow(length, kDecay);
+            double ratio = kDecay == 1.0 ? elapsed / length : Math.Pow(elapsed / length, kDecay);
             shape = 0.5 * (1.0 + Math.Cos(Math.PI * ratio));
         }
 

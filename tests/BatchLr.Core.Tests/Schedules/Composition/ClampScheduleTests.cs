@@ -1,0 +1,67 @@
+using System;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+using CsCheck;
+
+namespace BatchLr.Core.Tests.Schedules.Composition;
+
+/// <summary>Tests of <c>ClampSchedule</c>, behind <see cref="Schedule.Clamp"/>.</summary>
+public class ClampScheduleTests : ScheduleConformanceTests
+{
+    protected override double LowerBound => 0.2;
+
+    protected override double UpperBound => 0.6;
+
+    protected override LearningRateSchedule Create() =>
+        Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0, MaxLearningRate = 1, StepSizeUp = 13 }).Clamp(0.2, 0.6);
+
+    [Fact]
+    public void Clamp_AnyPosition_IsMinOfMaxOfValueAndBounds()
+    {
+        var inner = Schedule.Linear(-1, 2, 30);
+        var schedule = inner.Clamp(0, 1);
+
+        for (double t = 0; t < 40; t += 0.5)
+        {
+            schedule.Evaluate(t).Should().Be(Math.Min(Math.Max(inner.Evaluate(t), 0), 1));
+        }
+    }
+
+    [Fact]
+    public void Clamp_OptaxEndValueWithStaircase_MatchesFloorOrCeiling()
+    {
+        // optax/schedules/_schedule_test.py, ExponentialTest.test_end_value_with_staircase (transition_begin written as our
+        // prefix Sequence with the initial value): decay_rate < 1 gives max(values, end_value), else min(values, end_value).
+        foreach (var (rate, end) in new[] { (0.2, 0.1), (1.0, 0.1), (2.0, 3.0) })
+        {
+            foreach (bool staircase in new[] { false, true })
+            {
+                var begun = Schedule.Sequence([Schedule.Constant(1.0), Schedule.Exponential(1.0, rate, interval: 2, staircase: staircase)], [3]);
+                var schedule = rate < 1.0 ? begun.Clamp(end, double.PositiveInfinity) : begun.Clamp(double.NegativeInfinity, end);
+                for (int count = 0; count < 14; count++)
+                {
+                    double raw = count < 3 ? 1.0 : Math.Pow(rate, staircase ? Math.Floor((count - 3) / 2.0) : (count - 3) / 2.0);
+                    double expected = rate < 1.0 ? Math.Max(raw, end) : Math.Min(raw, end);
+                    Approx.Equal(expected, schedule.Evaluate(count));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Clamp_AnyBounds_KeepsValuesInside()
+    {
+        Gen.Select(Gen.Double[-2, 2], Gen.Double[0, 3], Gen.Double[0, 1000])
+            .Sample((min, width, t) =>
+            {
+                var schedule = Schedule.CosineAnnealing(3, 0, 500).Scale(-1).Clamp(min, min + width);
+                schedule.Evaluate(t).Should().BeInRange(min, min + width);
+            });
+    }
+
+    [Fact]
+    public void Clamp_KeepsInnerClock()
+    {
+        Schedule.Constant(1).On(ProgressClock.Tokens).Clamp(0, 2).Clock.Should().Be(ProgressClock.Tokens);
+    }
+}

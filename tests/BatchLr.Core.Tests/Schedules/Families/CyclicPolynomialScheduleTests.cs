@@ -1,0 +1,65 @@
+using System;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+using CsCheck;
+
+namespace BatchLr.Core.Tests.Schedules.Families;
+
+/// <summary>Tests of <c>CyclicPolynomialSchedule</c>, behind <see cref="Schedule.Polynomial"/> with <c>cycle: true</c>.</summary>
+public class CyclicPolynomialScheduleTests : ScheduleConformanceTests
+{
+    protected override double LowerBound => 0.001;
+
+    protected override double UpperBound => 0.05;
+
+    protected override LearningRateSchedule Create() => Schedule.Polynomial(0.05, 0.001, 7.3, power: 0.5, cycle: true);
+
+    [Fact]
+    public void Polynomial_Cycle_MatchesKerasFormula()
+    {
+        var schedule = Schedule.Polynomial(0.3, 0.01, 4, power: 1.7, cycle: true);
+
+        for (double t = 0; t < 30; t += 0.35)
+        {
+            double horizon = 4 * Math.Max(1, Math.Ceiling(t / 4));
+            Approx.Equal(0.01 + ((0.3 - 0.01) * Math.Pow(1 - (t / horizon), 1.7)), schedule.Evaluate(t));
+        }
+    }
+
+    [Fact]
+    public void Polynomial_KerasBeyondEndWithCycle_MatchesExpected()
+    {
+        // keras learning_rate_schedule_test.py, LinearDecayTest.test_beyond_end_with_cycle: PolynomialDecay(0.05, 10, 0.001,
+        // cycle=True) at 15 is (lr - end_lr) * 0.25 + end_lr; SqrtDecayTest.test_beyond_end_with_cycle with power 0.5 is
+        // (lr - end_lr) * 0.25 ** 0.5 + end_lr; SqrtDecayTest.test_begin_with_cycle: PolynomialDecay(0.001, 10, cycle=True) at 0 is lr.
+        Approx.Equal(((0.05 - 0.001) * 0.25) + 0.001, Schedule.Polynomial(0.05, 0.001, 10, cycle: true).Evaluate(15));
+        Approx.Equal(((0.05 - 0.001) * Math.Pow(0.25, 0.5)) + 0.001, Schedule.Polynomial(0.05, 0.001, 10, power: 0.5, cycle: true).Evaluate(15));
+        Approx.Equal(0.001, Schedule.Polynomial(0.001, 0.0001, 10, cycle: true).Evaluate(0));
+    }
+
+    [Fact]
+    public void Polynomial_CycleAnyPosition_IsFiniteAndWithinEnds()
+    {
+        Gen.Select(Gen.Double[1e-3, 100], Gen.Double[0.05, 3], Gen.Double[0, 1e6])
+            .Sample((steps, power, t) =>
+            {
+                double v = Schedule.Polynomial(1.0, 0.1, steps, power, cycle: true).Evaluate(t);
+                double.IsFinite(v).Should().BeTrue("position {0} with period {1} and power {2}", t, steps, power);
+                Approx.InRange(v, 0.1, 1.0);
+            });
+    }
+
+    [Fact]
+    public void Polynomial_CycleAtWholeMultipleOfPeriodPlusRounding_IsFinite()
+    {
+        // A position a rounding step past a multiple of the period: t / steps can round down to the multiple k while
+        // t > k · steps, so 1 - t / H must not go below zero for a fractional power.
+        Gen.Select(Gen.Double[1e-3, 100], Gen.Int[1, 100000])
+            .Sample((steps, k) =>
+            {
+                double t = Math.BitIncrement(k * steps);
+                double v = Schedule.Polynomial(1.0, 0.1, steps, power: 0.5, cycle: true).Evaluate(t);
+                double.IsFinite(v).Should().BeTrue("position {0} with period {1}", t, steps);
+            });
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Linq;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+using CsCheck;
+
+namespace BatchLr.Core.Tests.Schedules.Families;
+
+/// <summary>Tests of <c>CyclicSchedule</c>, behind <see cref="Schedule.Cyclic"/> and <see cref="Schedule.CyclicMomentum"/>.</summary>
+public class CyclicScheduleTests : ScheduleConformanceTests
+{
+    protected override double LowerBound => 0.001;
+
+    protected override double UpperBound => 0.01;
+
+    protected override LearningRateSchedule Create() =>
+        Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.001, MaxLearningRate = 0.01, StepSizeUp = 7, StepSizeDown = 12.5, Mode = CyclicMode.Triangular2 });
+
+    private static CyclicOptions PyTorchOptions(double baseLr, double maxLr, double up, double? down, CyclicMode mode, double gamma = 1.0) =>
+        new() { BaseLearningRate = baseLr, MaxLearningRate = maxLr, StepSizeUp = up, StepSizeDown = down, Mode = mode, Gamma = gamma, BaseMomentum = baseLr, MaxMomentum = maxLr };
+
+    [Fact]
+    public void Cyclic_PyTorchTestCycleLrTriangularModeOneLr_MatchesTargets()
+    {
+        // PyTorch test/optim/test_lrscheduler.py, test_cycle_lr_triangular_mode_one_lr: base_lr 1, max_lr 5, step_size_up 4,
+        // base_momentum 1, max_momentum 5; lr [1, 2, 3, 4, 5, 4, 3, 2, 1, 2, 3], momentum [5, 4, 3, 2, 1, 2, 3, 4, 5, 4, 3].
+        var options = PyTorchOptions(1, 5, 4, null, CyclicMode.Triangular);
+        Approx.Sequence(Schedule.Cyclic(options), [1, 2, 3, 4, 5, 4, 3, 2, 1, 2, 3]);
+        Approx.Sequence(Schedule.CyclicMomentum(options), [5, 4, 3, 2, 1, 2, 3, 4, 5, 4, 3]);
+    }
+
+    [Fact]
+    public void Cyclic_PyTorchTestCycleLrTriangularMode_MatchesPerGroupTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_cycle_lr_triangular_mode: groups base [1, 2], max [5, 6], momentum likewise;
+        // the second group's targets are the first's plus 1.
+        double[] lr = [1, 2, 3, 4, 5, 4, 3, 2, 1, 2, 3];
+        double[] momentum = [5, 4, 3, 2, 1, 2, 3, 4, 5, 4, 3];
+        var second = PyTorchOptions(2, 6, 4, null, CyclicMode.Triangular);
+        Approx.Sequence(Schedule.Cyclic(second), lr.Select(x => x + 1).ToArray());
+        Approx.Sequence(Schedule.CyclicMomentum(second), momentum.Select(x => x + 1).ToArray());
+    }
+
+    [Fact]
+    public void Cyclic_PyTorchTestCycleLrTriangular2ModeOneLr_MatchesTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_cycle_lr_triangular2_mode_one_lr (and test_cycle_lr_triangular2_mode, +2 for group 2).
+        double[] lr = [1, 2, 3, 4, 5, 4, 3, 2, 1, 1.5, 2.0, 2.5, 3.0, 2.5, 2.0, 1.5, 1, 1.25, 1.50, 1.75, 2.00, 1.75];
+        double[] momentum = [5.0, 4.0, 3.0, 2.0, 1.0, 2.0, 3.0, 4.0, 5.0, 4.5, 4.0, 3.5, 3.0, 3.5, 4.0, 4.5, 5.0, 4.75, 4.5, 4.25, 4.0, 4.25];
+        Approx.Sequence(Schedule.Cyclic(PyTorchOptions(1, 5, 4, null, CyclicMode.Triangular2)), lr);
+        Approx.Sequence(Schedule.CyclicMomentum(PyTorchOptions(1, 5, 4, null, CyclicMode.Triangular2)), momentum);
+        Approx.Sequence(Schedule.Cyclic(PyTorchOptions(3, 7, 4, null, CyclicMode.Triangular2)), lr.Select(x => x + 2).ToArray());
+        Approx.Sequence(Schedule.CyclicMomentum(PyTorchOptions(3, 7, 4, null, CyclicMode.Triangular2)), momentum.Select(x => x + 2).ToArray());
+    }
+
+    [Fact]
+    public void Cyclic_PyTorchTestCycleLrExpRangeMode_MatchesTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_cycle_lr_exp_range_mode_one_lr and test_cycle_lr_exp_range_mode: gamma 0.9,
+        // xs = [0, .25, .5, .75, 1, .75, .5, .25, 0, .25, .5, .75, 1], lr base + x diff gamma ** i, momentum max - x diff gamma ** i.
+        double[] xs = [0, 0.25, 0.5, 0.75, 1, 0.75, 0.50, 0.25, 0, 0.25, 0.5, 0.75, 1];
+        foreach (var (b, m) in new[] { (1.0, 5.0), (5.0, 12.0) })
+        {
+            var options = PyTorchOptions(b, m, 4, null, CyclicMode.ExpRange, gamma: 0.9);
+            Approx.Sequence(Schedule.Cyclic(options), xs.Select((x, i) => b + (x * (m - b) * Math.Pow(0.9, i))).ToArray());
+            Approx.Sequence(Schedule.CyclicMomentum(options), xs.Select((x, i) => m - (x * (m - b) * Math.Pow(0.9, i))).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Cyclic_PyTorchTestCycleLrTriangularModeStepSizeUpDown_MatchesTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_cycle_lr_triangular_mode_step_size_up_down: step_size_up 4, step_size_down 6.
+        var options = PyTorchOptions(1, 5, 4, 6, CyclicMode.Triangular);
+        Approx.Sequence(Schedule.Cyclic(options), [1.0, 2.0, 3.0, 4.0, 5.0, 13.0 / 3, 11.0 / 3, 9.0 / 3, 7.0 / 3, 5.0 / 3, 1.0]);
+        Approx.Sequence(Schedule.CyclicMomentum(options), [5.0, 4.0, 3.0, 2.0, 1.0, 5.0 / 3, 7.0 / 3, 3.0, 11.0 / 3, 13.0 / 3, 5.0]);
+    }
+
+    [Fact]
+    public void Cyclic_PyTorchTestCycleLrTriangular2ModeStepSizeUpDown_MatchesTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_cycle_lr_triangular2_mode_step_size_up_down: step_size_up 2, step_size_down 6,
+        // groups offset by deltas [0, 2].
+        double[] lr = [1.0, 3.0, 5.0, 13.0 / 3, 11.0 / 3, 9.0 / 3, 7.0 / 3, 5.0 / 3, 1.0, 2.0, 3.0, 8.0 / 3, 7.0 / 3, 6.0 / 3, 5.0 / 3, 4.0 / 3, 1.0, 3.0 / 2, 2.0, 11.0 / 6, 10.0 / 6, 9.0 / 6, 8.0 / 6, 7.0 / 6];
+        double[] momentum = [5.0, 3.0, 1.0, 5.0 / 3, 7.0 / 3, 3.0, 11.0 / 3, 13.0 / 3, 5.0, 4.0, 3.0, 10.0 / 3, 11.0 / 3, 4.0, 13.0 / 3, 14.0 / 3, 5.0, 4.5, 4.0, 25.0 / 6, 13.0 / 3, 4.5, 14.0 / 3, 29.0 / 6];
+        foreach (double delta in new[] { 0.0, 2.0 })
+        {
+            var options = PyTorchOptions(1 + delta, 5 + delta, 2, 6, CyclicMode.Triangular2);
+            Approx.Sequence(Schedule.Cyclic(options), lr.Select(x => x + delta).ToArray());
+            Approx.Sequence(Schedule.CyclicMomentum(options), momentum.Select(x => x + delta).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Cyclic_PyTorchTestCycleLrExpRangeModeStepSizeUpDown_MatchesTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_cycle_lr_exp_range_mode_step_size_up_down: up 2, down 6, gamma 0.9.
+        double[] xs = [0.0, 0.5, 1.0, 5.0 / 6, 4.0 / 6, 3.0 / 6, 2.0 / 6, 1.0 / 6, 0.0, 0.5, 1.0, 5.0 / 6, 4.0 / 6];
+        var options = PyTorchOptions(1, 5, 2, 6, CyclicMode.ExpRange, gamma: 0.9);
+        Approx.Sequence(Schedule.Cyclic(options), xs.Select((x, i) => 1 + (x * 4 * Math.Pow(0.9, i))).ToArray());
+        Approx.Sequence(Schedule.CyclicMomentum(options), xs.Select((x, i) => 5 - (x * 4 * Math.Pow(0.9, i))).ToArray());
+    }
+
+    [Fact]
+    public void Cyclic_CustomScaleFunction_ReceivesCycleOrIteration()
+    {
+        var byCycle = Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0, MaxLearningRate = 1, StepSizeUp = 2, ScaleFunction = c => 1 / c });
+        var byIteration = Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0, MaxLearningRate = 1, StepSizeUp = 2, ScaleFunction = t => 1 / (1 + t), ScaleMode = CyclicScaleMode.Iterations });
+
+        // Peak of cycle 2 at t = 6: ramp 1, scale(c = 2) = 1/2; by iteration scale(6) = 1/7.
+        Approx.Equal(0.5, byCycle.Evaluate(6));
+        Approx.Equal(1.0 / 7, byIteration.Evaluate(6));
+    }
+
+    [Fact]
+    public void Cyclic_TriangularAnyPosition_StaysBetweenBaseAndMax()
+    {
+        Gen.Select(Gen.Double[0, 1], Gen.Double[0, 1], Gen.Double[1e-2, 1e3], Gen.Double[1e-2, 1e3])
+            .Select(Gen.Double[0, 1e7])
+            .Sample((p, t) =>
+            {
+                var (a, b, up, down) = p;
+                var options = new CyclicOptions { BaseLearningRate = Math.Min(a, b), MaxLearningRate = Math.Max(a, b), StepSizeUp = up, StepSizeDown = down, BaseMomentum = Math.Min(a, b), MaxMomentum = Math.Max(a, b) };
+                Approx.InRange(Schedule.Cyclic(options).Evaluate(t), Math.Min(a, b), Math.Max(a, b));
+                Approx.InRange(Schedule.CyclicMomentum(options).Evaluate(t), Math.Min(a, b), Math.Max(a, b));
+            });
+    }
+}

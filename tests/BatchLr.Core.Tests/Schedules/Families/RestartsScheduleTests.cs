@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+using CsCheck;
+
+namespace BatchLr.Core.Tests.Schedules.Families;
+
+/// <summary>Tests of <c>RestartsSchedule</c>, behind <see cref="Schedule.CosineWithRestarts"/> and <see cref="Schedule.TanhDecay"/>.</summary>
+public class RestartsScheduleTests : ScheduleConformanceTests
+{
+    private static readonly double[] Bases = [0.05, 0.5];
+
+    // CycleDecay 0.9 scales both bounds of cycle i by 0.9^i, so the floor falls towards zero.
+    protected override double LowerBound => 0.0;
+
+    protected override double UpperBound => 1.0;
+
+    protected override LearningRateSchedule Create() =>
+        Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.01, Period = 7, PeriodMultiplier = 1.5, CycleDecay = 0.9, KDecay = 1.5 });
+
+    [Fact]
+    public void CosineWithRestarts_AnyPosition_MatchesDocumentedFormula()
+    {
+        var options = new RestartsOptions { MaxValue = 2.0, MinValue = 0.1, Period = 5, PeriodMultiplier = 2, CycleDecay = 0.8, CycleLimit = 4, KDecay = 2 };
+        var schedule = Schedule.CosineWithRestarts(options);
+
+        for (double t = 0; t < 100; t += 0.3)
+        {
+            // Walk the cycles: cycle i starts at 5 (2^i - 1) and lasts 5 · 2^i.
+            int i = 0;
+            double start = 0;
+            while (start + (5 * Math.Pow(2, i)) <= t)
+            {
+                start += 5 * Math.Pow(2, i);
+                i++;
+            }
+
+            double ti = 5 * Math.Pow(2, i);
+            double g = Math.Pow(0.8, i);
+            double expected = i >= 4 ? 0.1 : (0.1 * g) + (((2.0 * g) - (0.1 * g)) * (1 + Math.Cos(Math.PI * Math.Pow(t - start, 2) / Math.Pow(ti, 2))) / 2);
+            Approx.Equal(expected, schedule.Evaluate(t), 1e-12);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void CosineWithRestarts_PyTorchTestCosineAnnealingWarmRestartsLr1_MatchesTargets(int tMult)
+    {
+        // PyTorch test/optim/test_lrscheduler.py, test_CosineAnnealingWarmRestarts_lr1 (T_mult in [1, 2, 4]): T_0 = 10,
+        // eta_min = 1e-10, 100 iterations; the test's own loop: T_cur += 1, and on T_cur >= T_i, T_cur -= T_i, T_i *= T_mult;
+        // target eta_min + (base - eta_min) (1 + cos(pi T_cur / T_i)) / 2.
+        const double etaMin = 1e-10;
+        foreach (double b in Bases)
+        {
+            var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = b, MinValue = etaMin, Period = 10, PeriodMultiplier = tMult });
+            var targets = new List<double> { b };
+            int ti = 10;
+            int tcur = 0;
+            for (int k = 1; k < 100; k++)
+            {
+                tcur++;
+                if (tcur >= ti)
+                {
+                    tcur -= ti;
+                    ti *= tMult;
+                }
+
+                targets.Add(etaMin + ((b - etaMin) * (1 + Math.Cos(Math.PI * tcur / ti)) / 2));
+            }
+
+            Approx.Sequence(schedule, targets);
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_PyTorchTestCosineAnnealingWarmRestartsLr3_MatchesInterleavedTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_CosineAnnealingWarmRestarts_lr3: scheduler.step(epoch) at the listed epochs
+        // (fractional ones included) for T_mult 1, 2, 3 with the listed T_cur and T_i.
+        double[][] epochs =
+        [
+            [0, 1, 2, 3, 4, 5, 12, 27, 3, 4, 5, 6, 13],
+            [0, 1, 2, 3, 4, 5, 25, 32, 33, 34, 80, 81, 3],
+            [0, 0.1, 0.2, 0.3, 1.3, 2.3, 17.5, 18.5, 19.5, 29.5, 30.5, 31.5, 50],
+        ];
+        double[][] tcurs =
+        [
+            [1, 2, 3, 4, 5, 2, 7, 3, 4, 5, 6, 3],
+            [1, 2, 3, 4, 5, 15, 2, 3, 4, 10, 11, 3],
+            [0.1, 0.2, 0.3, 1.3, 2.3, 7.5, 8.5, 9.5, 19.5, 20.5, 21.5, 10],
+        ];
+        double[][] tis =
+        [
+            [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10],
+            [10, 10, 10, 10, 10, 20, 40, 40, 40, 80, 80, 10],
+            [10, 10, 10, 10, 10, 30, 30, 30, 30, 30, 30, 90],
+        ];
+        double[] multipliers = [1, 2, 3];
+        const double etaMin = 1e-10;
+        for (int m = 0; m < 3; m++)
+        {
+            foreach (double b in Bases)
+            {
+                var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = b, MinValue = etaMin, Period = 10, PeriodMultiplier = multipliers[m] });
+                Approx.Equal(b, schedule.Evaluate(epochs[m][0]));
+                for (int i = 0; i < tcurs[m].Length; i++)
+                {
+                    double expected = etaMin + ((b - etaMin) * (1 + Math.Cos(Math.PI * tcurs[m][i] / tis[m][i])) / 2);
+                    Approx.Equal(expected, schedule.Evaluate(epochs[m][i + 1]), because: "T_mult " + multipliers[m] + ", epoch " + epochs[m][i + 1]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_HuggingFaceHardRestartsWithWarmup_MatchesExpectedList()
+    {
+        // transformers tests/optimization/test_optimization.py, ScheduleInitTest.test_schedulers:
+        // get_cosine_with_hard_restarts_schedule_with_warmup(num_warmup_steps=2, num_training_steps=10, num_cycles=2), lr 10,
+        // gives [0.0, 5.0, 10.0, 8.53, 5.0, 1.46, 10.0, 8.53, 5.0, 1.46]; HF asserts within 1e-2. Two cycles over 8 steps: period 4.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 10, Period = 4 }).WithWarmup(2);
+        Approx.SequenceWithin(schedule, [0.0, 5.0, 10.0, 8.53, 5.0, 1.46, 10.0, 8.53, 5.0, 1.46], 1e-2);
+
+        // HF's lambda after warmup: 0.5 (1 + cos(pi ((num_cycles · progress) % 1))), progress = (s - 2) / 8.
+        for (int s = 2; s < 10; s++)
+        {
+            double progress = (s - 2) / 8.0;
+            Approx.Equal(10 * 0.5 * (1 + Math.Cos(Math.PI * ((2 * progress) % 1.0))), schedule.Evaluate(s));
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_KerasCosineDecayRestartsTests_MatchFormula()
+    {
+        // keras learning_rate_schedule_test.py, CosineDecayRestartsTest.test_decay (t_mul 2), test_tmul (t_mul 1),
+        // test_mmul (m_mul 0.9) and test_alpha (alpha 0.1): CosineDecayRestarts(1.0, 1000, ...) at steps 0, 250, ..., 1250,
+        // expected by the test's np_cosine_decay_restarts.
+        static double Expected(double step, double decaySteps, double tMul, double mMul, double alpha)
+        {
+            double fac = 1.0;
+            while (step >= decaySteps)
+            {
+                step -= decaySteps;
+                decaySteps *= tMul;
+                fac *= mMul;
+            }
+
+            double decay = fac * 0.5 * (1.0 + Math.Cos(Math.PI * step / decaySteps));
+            return ((1.0 - alpha) * decay) + alpha;
+        }
+
+        (double TMul, double MMul, double Alpha)[] cases = [(2, 1, 0), (1, 1, 0), (2, 0.9, 0), (2, 1, 0.1)];
+        foreach (var (tMul, mMul, alpha) in cases)
+        {
+            var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = alpha, Period = 1000, PeriodMultiplier = tMul, CycleDecay = mMul });
+            for (int step = 0; step < 1500; step += 250)
+            {
+                Approx.Equal(Expected(step, 1000, tMul, mMul, alpha), schedule.Evaluate(step));
+            }
+        }
+    }
+
+    [Fact]
+    public void TanhDecay_AnyPosition_MatchesTimmFormula()
+    {
+        // timm's TanhLRScheduler: lr_min + 0.5 (lr_max - lr_min) (1 - tanh(lb (1 - t_i / t_total) + ub t_i / t_total)).
+        var schedule = Schedule.TanhDecay(new RestartsOptions { MaxValue = 0.1, MinValue = 0.001, Period = 20 }, lower: -6, upper: 4);
+        for (double t = 0; t < 60; t += 0.5)
+        {
+            double p = (t % 20) / 20;
+            double expected = 0.001 + (0.5 * (0.1 - 0.001) * (1 - Math.Tanh((-6 * (1 - p)) + (4 * p))));
+            Approx.Equal(expected, schedule.Evaluate(t), 1e-12);
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_CycleStarts_ReturnDecayedMaximum()
+    {
+        Gen.Select(Gen.Double[1e-2, 1e3], Gen.Double[1, 3], Gen.Int[0, 40])
+            .Sample((period, multiplier, k) =>
+            {
+                var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = period, PeriodMultiplier = multiplier, CycleDecay = 0.5 });
+                double start = multiplier == 1.0 ? k * period : period * (Math.Pow(multiplier, k) - 1.0) / (multiplier - 1.0);
+                if (double.IsFinite(start))
+                {
+                    Approx.Equal(Math.Pow(0.5, k), schedule.Evaluate(start), 1e-9);
+                }
+            });
+    }
+
+    [Fact]
+    public void CosineWithRestarts_UnitMultiplierCycleStarts_ReturnMaximum()
+    {
+        Gen.Select(Gen.Double[1e-3, 1e3], Gen.Int[0, 100000])
+            .Sample((period, k) =>
+            {
+                var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = period });
+                schedule.Evaluate(k * period).Should().Be(1.0, "cycle {0} of period {1} starts at {2}", k, period, k * period);
+            });
+    }
+
+    [Fact]
+    public void CosineWithRestarts_AnyParameters_IsFiniteAndBounded()
+    {
+        Gen.Select(Gen.Double[0, 1], Gen.Double[1e-2, 1e3], Gen.Double[1, 4], Gen.Double[0.1, 3])
+            .Select(Gen.Double[0, 1e7])
+            .Sample((p, t) =>
+            {
+                var (min, period, multiplier, k) = p;
+                var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = min, Period = period, PeriodMultiplier = multiplier, KDecay = k });
+                double v = schedule.Evaluate(t);
+                double.IsFinite(v).Should().BeTrue();
+                Approx.InRange(v, min, 1.0);
+            });
+    }
+}

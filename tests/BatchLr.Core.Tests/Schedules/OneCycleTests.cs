@@ -1,0 +1,73 @@
+using System;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+
+namespace BatchLr.Core.Tests.Schedules;
+
+/// <summary>Tests of <see cref="Schedule.OneCycle"/> and <see cref="Schedule.OneCycleMomentum"/> (a Sequence of Anneal phases).</summary>
+public class OneCycleTests : ScheduleConformanceTests
+{
+    protected override double LowerBound => 0.01 / 25 / 1e4;
+
+    protected override double UpperBound => 0.01;
+
+    protected override LearningRateSchedule Create() => Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 0.01, TotalSteps = Horizon });
+
+    // PyTorch test_lrscheduler.py's annealing_cos: end + (start - end) / 2 · (cos(pi · pct) + 1).
+    private static double AnnealingCos(double start, double end, double pct) => end + ((start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1));
+
+    [Fact]
+    public void OneCycle_PyTorchTestOnecycleLrLinearAnnealing_MatchesTargets()
+    {
+        // PyTorch test/optim/test_lrscheduler.py, test_onecycle_lr_linear_annealing (and test_cycle_lr_with_adam): max_lr 25,
+        // final_div_factor 2, base_momentum 1, max_momentum 22, total_steps 10, linear;
+        // lr [1, 13, 25, 21.5, 18, 14.5, 11, 7.5, 4, 0.5], momentum [22, 11.5, 1, 4, 7, 10, 13, 16, 19, 22].
+        var options = new OneCycleOptions { MaxLearningRate = 25, FinalDivFactor = 2, BaseMomentum = 1, MaxMomentum = 22, TotalSteps = 10, AnnealStrategy = AnnealShape.Linear };
+        Approx.Sequence(Schedule.OneCycle(options), [1, 13, 25, 21.5, 18, 14.5, 11, 7.5, 4, 0.5]);
+        Approx.Sequence(Schedule.OneCycleMomentum(options), [22, 11.5, 1, 4, 7, 10, 13, 16, 19, 22]);
+    }
+
+    [Fact]
+    public void OneCycle_PyTorchTestOnecycleLrLinearAnnealingThreePhases_MatchesTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_onecycle_lr_linear_annealing_three_phases: max_lr 25, div_factor 25, base_momentum 1,
+        // max_momentum 22, total_steps 10, linear, pct_start 0.4, final_div_factor 4, three_phase;
+        // lr [1, 9, 17, 25, 17, 9, 1, 0.75, 0.5, 0.25], momentum [22, 15, 8, 1, 8, 15, 22, 22, 22, 22].
+        var options = new OneCycleOptions
+        {
+            MaxLearningRate = 25, DivFactor = 25, BaseMomentum = 1, MaxMomentum = 22, TotalSteps = 10,
+            AnnealStrategy = AnnealShape.Linear, PctStart = 0.4, FinalDivFactor = 4, ThreePhase = true,
+        };
+        Approx.Sequence(Schedule.OneCycle(options), [1, 9, 17, 25, 17, 9, 1, 0.75, 0.5, 0.25]);
+        Approx.Sequence(Schedule.OneCycleMomentum(options), [22, 15, 8, 1, 8, 15, 22, 22, 22, 22]);
+    }
+
+    [Fact]
+    public void OneCycle_PyTorchTestOnecycleLrCosineAnnealing_MatchesTargets()
+    {
+        // PyTorch test_lrscheduler.py, test_onecycle_lr_cosine_annealing: as the linear test with the default cos strategy;
+        // lr [1, 13, 25, annealing_cos(25, 0.5, k / 7) for k = 1..6, 0.5]; momentum [22, 11.5, 1, annealing_cos(1, 22, k / 7), 22].
+        // Step 1 of the rise is cos-annealed too: annealing_cos(1, 25, 0.5) = 13, annealing_cos(22, 1, 0.5) = 11.5.
+        var options = new OneCycleOptions { MaxLearningRate = 25, FinalDivFactor = 2, BaseMomentum = 1, MaxMomentum = 22, TotalSteps = 10 };
+        double[] lr = [1, 13, 25, 0, 0, 0, 0, 0, 0, 0.5];
+        double[] momentum = [22, 11.5, 1, 0, 0, 0, 0, 0, 0, 22];
+        for (int k = 1; k <= 6; k++)
+        {
+            lr[2 + k] = AnnealingCos(25, 0.5, k / 7.0);
+            momentum[2 + k] = AnnealingCos(1, 22, k / 7.0);
+        }
+
+        Approx.Sequence(Schedule.OneCycle(options), lr);
+        Approx.Sequence(Schedule.OneCycleMomentum(options), momentum);
+    }
+
+    [Fact]
+    public void OneCycle_PastTotalSteps_HoldsFinalValue()
+    {
+        // PyTorch raises past total_steps; we hold the final value (Schedule.OneCycle XML docs).
+        var schedule = Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 25, FinalDivFactor = 2, TotalSteps = 10, AnnealStrategy = AnnealShape.Linear });
+
+        Approx.Equal(0.5, schedule.Evaluate(10));
+        Approx.Equal(0.5, schedule.Evaluate(1e6));
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+using BatchLr.Schedules.Reactive;
+
+namespace BatchLr.Core.Tests.Schedules;
+
+/// <summary>Tests of <see cref="OptimizerSchedule"/>.</summary>
+public class OptimizerScheduleTests
+{
+    [Fact]
+    public void GetLearningRate_PerGroupSchedules_EvaluatesEachGroupOnItsClock()
+    {
+        var optimizer = new OptimizerSchedule([Schedule.Step(0.05, 3, 0.1), Schedule.Linear(1, 0, 1000).On(ProgressClock.Samples)]);
+        var progress = new TrainingProgress(step: 4, samples: 250);
+
+        optimizer.GroupCount.Should().Be(2);
+        optimizer.HasMomentum.Should().BeFalse();
+        Approx.Equal(0.05 * 0.1, optimizer.GetLearningRate(0, progress));
+        Approx.Equal(0.75, optimizer.GetLearningRate(1, progress));
+    }
+
+    [Fact]
+    public void GetMomentum_OneCycleCompanion_MatchesPyTorchTargets()
+    {
+        // PyTorch test/optim/test_lrscheduler.py, test_onecycle_lr_linear_annealing momentum targets at steps 0, 2, 9: 22, 1, 22.
+        var options = new OneCycleOptions { MaxLearningRate = 25, FinalDivFactor = 2, BaseMomentum = 1, MaxMomentum = 22, TotalSteps = 10, AnnealStrategy = AnnealShape.Linear };
+        var optimizer = new OptimizerSchedule([Schedule.OneCycle(options)], [Schedule.OneCycleMomentum(options)]);
+
+        optimizer.HasMomentum.Should().BeTrue();
+        Approx.Equal(22, optimizer.GetMomentum(0, TrainingProgress.AtStep(0)));
+        Approx.Equal(1, optimizer.GetMomentum(0, TrainingProgress.AtStep(2)));
+        Approx.Equal(22, optimizer.GetMomentum(0, TrainingProgress.AtStep(9)));
+        Approx.Equal(25, optimizer.GetLearningRate(0, TrainingProgress.AtStep(2)));
+    }
+
+    [Fact]
+    public void GetMomentum_WithoutMomentum_Throws()
+    {
+        var optimizer = new OptimizerSchedule([Schedule.Constant(0.1)]);
+
+        ((Action)(() => optimizer.GetMomentum(0, TrainingProgress.AtStep(0)))).Should().Throw<InvalidOperationException>().WithMessage("*HasMomentum*");
+    }
+
+    [Fact]
+    public void Report_ClosedForm_IgnoresFiniteMetricAndRefusesNaN()
+    {
+        var optimizer = new OptimizerSchedule([Schedule.Constant(0.1)]);
+
+        optimizer.Report(1.0).Should().BeFalse();
+        ((Action)(() => optimizer.Report(double.NaN))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("metric");
+    }
+
+    [Fact]
+    public void Report_Plateau_DrivesTheRates()
+    {
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 0 }, [0.5, 0.05]);
+        var optimizer = new OptimizerSchedule(plateau);
+
+        optimizer.Plateau.Should().BeSameAs(plateau);
+        optimizer.LearningRates.Should().BeNull();
+        optimizer.GroupCount.Should().Be(2);
+        optimizer.Report(1.0).Should().BeFalse();
+        optimizer.Report(1.0).Should().BeTrue();
+        Approx.Equal(0.05, optimizer.GetLearningRate(0, TrainingProgress.AtStep(123)));
+        Approx.Equal(0.005, optimizer.GetLearningRate(1, default));
+    }
+
+    [Fact]
+    public void Constructor_BadLists_ThrowNamingTheParameter()
+    {
+        ((Action)(() => _ = new OptimizerSchedule([]))).Should().Throw<ArgumentException>().WithParameterName("learningRates").WithMessage("*'learningRates' is empty*");
+        ((Action)(() => _ = new OptimizerSchedule([Schedule.Constant(1), null!]))).Should().Throw<ArgumentNullException>().WithParameterName("learningRates[1]");
+        ((Action)(() => _ = new OptimizerSchedule([Schedule.Constant(1)], [Schedule.Constant(1), Schedule.Constant(2)]))).Should().Throw<ArgumentOutOfRangeException>()
+            .WithParameterName("momentum.Count").WithMessage("*'momentum.Count' is 2; it must be equal to learningRates.Count, 1*");
+        ((Action)(() => _ = new OptimizerSchedule((ReduceOnPlateau)null!))).Should().Throw<ArgumentNullException>().WithParameterName("plateau");
+    }
+
+    [Fact]
+    public void GetLearningRate_BadGroup_ThrowsNamingGroup()
+    {
+        var optimizer = new OptimizerSchedule([Schedule.Constant(0.1)]);
+
+        ((Action)(() => optimizer.GetLearningRate(1, default))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group").WithMessage("*'group' is 1*from 0 to 0*");
+        ((Action)(() => optimizer.GetLearningRate(-1, default))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group");
+    }
+}

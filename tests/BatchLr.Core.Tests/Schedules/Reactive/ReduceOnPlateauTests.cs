@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+using BatchLr.Schedules.Reactive;
+
+namespace BatchLr.Core.Tests.Schedules.Reactive;
+
+/// <summary>Tests of <see cref="ReduceOnPlateau"/>. PyTorch's sequences come from test/optim/test_lrscheduler.py, where
+/// <c>_test_reduce_lr_on_plateau</c> reports <c>metrics[epoch]</c> and then checks <c>targets[epoch]</c>; every group starts at 0.5.</summary>
+public class ReduceOnPlateauTests
+{
+    private static void AssertRun(ReduceOnPlateauOptions options, double[] metrics, IReadOnlyList<IReadOnlyList<double>> targets, int epochs)
+    {
+        var plateau = new ReduceOnPlateau(options, targets.Select(_ => 0.5).ToArray());
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            plateau.Report(metrics[epoch]);
+            for (int g = 0; g < targets.Count; g++)
+            {
+                Approx.Equal(targets[g][epoch], plateau.GetLearningRate(g), because: "epoch " + epoch + ", group " + g);
+            }
+        }
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau1_AbsMinWithCooldownNeverReduces()
+    {
+        // test_reduce_lr_on_plateau1: abs, min, threshold 0.01, patience 5, cooldown 5; metrics 10 - 0.0167 i; [0.5] * 20 (epochs 10).
+        AssertRun(new() { ThresholdMode = ThresholdMode.Absolute, Mode = PlateauMode.Min, Threshold = 0.01, Patience = 5, Cooldown = 5 },
+            Enumerable.Range(0, 20).Select(i => 10 - (i * 0.0167)).ToArray(), [[.. Approx.Repeat(0.5, 20)]], 10);
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau2_AbsMinReducesEverySixReports()
+    {
+        // test_reduce_lr_on_plateau2: patience 5, cooldown 0, abs, min, threshold 0.1; metrics 10 - 0.0165 i;
+        // targets [0.5] * 6 + [0.05] * 7 + [0.005] * 7 + [0.0005] * 2, 22 epochs.
+        AssertRun(new() { Patience = 5, Cooldown = 0, ThresholdMode = ThresholdMode.Absolute, Mode = PlateauMode.Min, Threshold = 0.1 },
+            Enumerable.Range(0, 22).Select(i => 10 - (i * 0.0165)).ToArray(),
+            [[.. Approx.Repeat(0.5, 6), .. Approx.Repeat(0.05, 7), .. Approx.Repeat(0.005, 7), .. Approx.Repeat(0.0005, 2)]], 22);
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau3_AbsMaxWithCooldown()
+    {
+        // test_reduce_lr_on_plateau3: max, patience 5, cooldown 5, abs (threshold 1e-4); metrics [-0.8] * 2 + [-0.234] * 20;
+        // targets [0.5] * (2 + 6) + [0.05] * (5 + 6) + [0.005] * 4, 22 epochs.
+        AssertRun(new() { Mode = PlateauMode.Max, Patience = 5, Cooldown = 5, ThresholdMode = ThresholdMode.Absolute },
+            [.. Approx.Repeat(-0.8, 2), .. Approx.Repeat(-0.234, 20)],
+            [[.. Approx.Repeat(0.5, 8), .. Approx.Repeat(0.05, 11), .. Approx.Repeat(0.005, 4)]], 22);
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau4_RelMaxImprovingNeverReduces()
+    {
+        // test_reduce_lr_on_plateau4: max, patience 3, rel, threshold 0.1; metrics 1.5 · 1.025^i; [0.5] * 20.
+        AssertRun(new() { Mode = PlateauMode.Max, Patience = 3, ThresholdMode = ThresholdMode.Relative, Threshold = 0.1 },
+            Enumerable.Range(0, 20).Select(i => 1.5 * Math.Pow(1.025, i)).ToArray(), [[.. Approx.Repeat(0.5, 20)]], 20);
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau5_RelMaxWithCooldown()
+    {
+        // test_reduce_lr_on_plateau5: max, rel, threshold 0.1, patience 5, cooldown 5; metrics 1.5 · 1.005^i;
+        // targets [0.5] * 6 + [0.05] * (5 + 6) + [0.005] * 4.
+        AssertRun(new() { Mode = PlateauMode.Max, ThresholdMode = ThresholdMode.Relative, Threshold = 0.1, Patience = 5, Cooldown = 5 },
+            Enumerable.Range(0, 20).Select(i => 1.5 * Math.Pow(1.005, i)).ToArray(),
+            [[.. Approx.Repeat(0.5, 6), .. Approx.Repeat(0.05, 11), .. Approx.Repeat(0.005, 4)]], 20);
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau6_RelMinImprovingNeverReduces()
+    {
+        // test_reduce_lr_on_plateau6: min, rel, threshold 0.1 (patience 10); metrics 1.5 · 0.85^i; [0.5] * 20.
+        AssertRun(new() { Mode = PlateauMode.Min, ThresholdMode = ThresholdMode.Relative, Threshold = 0.1 },
+            Enumerable.Range(0, 20).Select(i => 1.5 * Math.Pow(0.85, i)).ToArray(), [[.. Approx.Repeat(0.5, 20)]], 20);
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau7_RelMinWithCooldown()
+    {
+        // test_reduce_lr_on_plateau7: min, rel, threshold 0.1, patience 5, cooldown 5; metrics [1] * 7 + [0.6] + [0.5] * 12;
+        // targets [0.5] * 6 + [0.05] * (5 + 6) + [0.005] * 4.
+        AssertRun(new() { Mode = PlateauMode.Min, ThresholdMode = ThresholdMode.Relative, Threshold = 0.1, Patience = 5, Cooldown = 5 },
+            [.. Approx.Repeat(1, 7), 0.6, .. Approx.Repeat(0.5, 12)],
+            [[.. Approx.Repeat(0.5, 6), .. Approx.Repeat(0.05, 11), .. Approx.Repeat(0.005, 4)]], 20);
+    }
+
+    [Fact]
+    public void Report_PyTorchTestReduceLrOnPlateau8_MinLrPerGroup()
+    {
+        // test_reduce_lr_on_plateau8: max, rel, min_lr [0.4, 0.3], threshold 0.1, patience 5, cooldown 5; metrics 1.5 · 1.005^i;
+        // targets [0.5] * 6 + [0.4] * 14 and [0.5] * 6 + [0.3] * 14.
+        AssertRun(new() { Mode = PlateauMode.Max, ThresholdMode = ThresholdMode.Relative, MinLearningRates = [0.4, 0.3], Threshold = 0.1, Patience = 5, Cooldown = 5 },
+            Enumerable.Range(0, 20).Select(i => 1.5 * Math.Pow(1.005, i)).ToArray(),
+            [[.. Approx.Repeat(0.5, 6), .. Approx.Repeat(0.4, 14)], [.. Approx.Repeat(0.5, 6), .. Approx.Repeat(0.3, 14)]], 20);
+    }
+
+    [Fact]
+    public void Report_ReductionNotMoreThanEps_IsSkipped()
+    {
+        // PyTorch's _reduce_lr: new_lr = max(old_lr * factor, min_lr); applied only if old_lr - new_lr > eps.
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 0, Factor = 0.5, Eps = 1e-3 }, [1e-3, 1.0]);
+
+        plateau.Report(1.0);
+        plateau.Report(2.0).Should().BeTrue("group 1 drops by 0.5 > eps");
+
+        plateau.GetLearningRate(0).Should().Be(1e-3, "a drop of 5e-4 is not more than eps 1e-3");
+        plateau.GetLearningRate(1).Should().Be(0.5);
+    }
+
+    [Fact]
+    public void Report_OnlySkippedReductions_ReturnsFalse()
+    {
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 0 }, [1e-8]);
+
+        plateau.Report(1.0).Should().BeFalse();
+        plateau.Report(2.0).Should().BeFalse("0.1 · 1e-8 is a change of 9e-9, not more than the default eps 1e-8");
+        plateau.GetLearningRate(0).Should().Be(1e-8);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Report_NonFiniteMetric_ThrowsAndLeavesStateUnchanged(double metric)
+    {
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 1 }, [0.5, 0.1]);
+        plateau.Report(1.0);
+        plateau.Report(1.5);
+        string before = JsonSerializer.Serialize(plateau.State);
+
+        Action act = () => plateau.Report(metric);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(metric)).WithMessage("*'metric' is*finite*");
+        JsonSerializer.Serialize(plateau.State).Should().Be(before);
+        plateau.Report(1.6).Should().BeTrue("the refused metric did not count as a bad report, so this is the second");
+    }
+
+    [Fact]
+    public void State_SerializedAtEveryReport_ResumesToIdenticalSequence()
+    {
+        var options = new ReduceOnPlateauOptions { Mode = PlateauMode.Min, Factor = 0.5, Patience = 3, Cooldown = 2, Threshold = 0.01, MinLearningRates = [1e-4, 1e-5] };
+        double[] initial = [0.1, 0.02];
+
+        // A scripted loss: falls, plateaus with noise, falls again; deterministic.
+        double[] metrics = Enumerable.Range(0, 200).Select(i => (5.0 / (1 + (i / 20))) + (0.05 * Math.Sin(i * 1.7))).ToArray();
+
+        var reference = new ReduceOnPlateau(options, initial);
+        var expected = new List<(bool Reduced, double Lr0, double Lr1)>();
+        var snapshots = new List<string>();
+        foreach (double m in metrics)
+        {
+            snapshots.Add(JsonSerializer.Serialize(reference.State));
+            bool reduced = reference.Report(m);
+            expected.Add((reduced, reference.GetLearningRate(0), reference.GetLearningRate(1)));
+        }
+
+        expected.Count(e => e.Reduced).Should().BeGreaterThan(2, "the script must exercise reductions");
+        for (int cut = 0; cut < metrics.Length; cut++)
+        {
+            var state = JsonSerializer.Deserialize<ReduceOnPlateauState>(snapshots[cut])!;
+            var resumed = new ReduceOnPlateau(options, state);
+            for (int i = cut; i < metrics.Length; i++)
+            {
+                bool reduced = resumed.Report(metrics[i]);
+                (reduced, resumed.GetLearningRate(0), resumed.GetLearningRate(1)).Should().Be(expected[i], "resumed at report {0}, report {1}", cut, i);
+            }
+        }
+    }
+
+    [Fact]
+    public void Constructor_TwoBrokenOptions_ReportsBothInOneMessage()
+    {
+        var options = new ReduceOnPlateauOptions { Factor = 1.5, Patience = -1 };
+
+        Action act = () => _ = new ReduceOnPlateau(options, [0.1]);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .WithMessage("*'options.Factor' is 1.5; it must be greater than zero and less than 1*")
+            .WithMessage("*'options.Patience' is -1; it must be zero or more*");
+    }
+
+    [Fact]
+    public void Constructor_BadOptions_NamesEachRule()
+    {
+        AssertOption(new() { Threshold = double.NaN }, "*'options.Threshold' is NaN*finite number zero or more*");
+        AssertOption(new() { Cooldown = -2 }, "*'options.Cooldown' is -2*zero or more*");
+        AssertOption(new() { Eps = -1 }, "*'options.Eps' is -1*zero or more*");
+        AssertOption(new() { Mode = (PlateauMode)7 }, "*'options.Mode' is 7*Min, Max*");
+        AssertOption(new() { ThresholdMode = (ThresholdMode)9 }, "*'options.ThresholdMode' is 9*Relative, Absolute*");
+        AssertOption(new() { MinLearningRates = [0.1, 0.2, 0.3] }, "*'options.MinLearningRates.Count' is 3*1, or the number of parameter groups, 1*");
+        AssertOption(new() { MinLearningRates = [-1] }, "*'options.MinLearningRates[0]' is -1*zero or more*");
+
+        static void AssertOption(ReduceOnPlateauOptions broken, string message)
+        {
+            Action act = () => _ = new ReduceOnPlateau(broken, [0.1]);
+            act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage(message);
+        }
+    }
+
+    [Fact]
+    public void Constructor_BadState_NamesTheField()
+    {
+        var options = new ReduceOnPlateauOptions();
+
+        ((Action)(() => _ = new ReduceOnPlateau(options, new ReduceOnPlateauState([0.1], double.NaN, 0, 0, 0)))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.Best");
+        ((Action)(() => _ = new ReduceOnPlateau(options, new ReduceOnPlateauState([0.1], null, -1, 0, 0)))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.BadReports");
+        ((Action)(() => _ = new ReduceOnPlateau(options, new ReduceOnPlateauState([0.1], null, 0, -1, 0)))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.CooldownLeft");
+        ((Action)(() => _ = new ReduceOnPlateau(options, new ReduceOnPlateauState([0.1], null, 0, 0, -1)))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.Reports");
+        ((Action)(() => _ = new ReduceOnPlateau(options, [double.NaN]))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*NaN*finite number zero or more*");
+    }
+
+    [Fact]
+    public void GetLearningRate_BadGroup_ThrowsNamingGroup()
+    {
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1, 0.2]);
+
+        ((Action)(() => plateau.GetLearningRate(2))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group").WithMessage("*'group' is 2*from 0 to 1*");
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using BatchLr.Schedules;
+
+namespace BatchLr.Core.Tests.Schedules;
+
+/// <summary>Bad input for every factory of <see cref="Schedule"/>: the exception names the parameter, the value and the rule.</summary>
+public class ScheduleTests
+{
+    private static void Rejects(Action act, string parameter, string message) =>
+        act.Should().Throw<ArgumentException>().WithParameterName(parameter).WithMessage(message);
+
+    [Fact]
+    public void Families_BadScalars_ThrowNamingParameterValueAndRule()
+    {
+        Rejects(() => Schedule.Constant(double.NaN), "value", "*'value' is NaN; it must be a finite number*");
+        Rejects(() => Schedule.Anneal(1, 0, 0, AnnealShape.Linear), "duration", "*'duration' is 0; it must be a finite number greater than zero*");
+        Rejects(() => Schedule.Anneal(1, 0, 5, AnnealShape.Exponential), "end", "*'end' is 0; it must be a finite number greater than zero*");
+        Rejects(() => Schedule.Anneal(1, 0, 5, (AnnealShape)42), "shape", "*'shape' is 42; it must be one of Linear, Cosine, OneMinusSqrt, Exponential*");
+        Rejects(() => Schedule.Linear(double.PositiveInfinity, 0, 5), "start", "*'start' is Infinity*finite number*");
+        Rejects(() => Schedule.CosineAnnealing(-0.1, 0, 10), "initial", "*'initial' is -0.1; it must be a finite number zero or more*");
+        Rejects(() => Schedule.CosineAnnealing(0.1, 0, 10, exponent: 0), "exponent", "*'exponent' is 0*greater than zero*");
+        Rejects(() => Schedule.CosineWithMinRatio(0.1, 1.5, 10), "minRatio", "*'minRatio' is 1.5; it must be between 0 and 1 inclusive*");
+        Rejects(() => Schedule.Polynomial(1, 0, 10, power: -1), "power", "*'power' is -1*greater than zero*");
+        Rejects(() => Schedule.Exponential(1, 0), "rate", "*'rate' is 0*greater than zero*");
+        Rejects(() => Schedule.Exponential(1, 0.9, interval: double.NaN), "interval", "*'interval' is NaN*greater than zero*");
+        Rejects(() => Schedule.Step(1, -3), "stepSize", "*'stepSize' is -3*greater than zero*");
+        Rejects(() => Schedule.Step(1, 3, gamma: 0), "gamma", "*'gamma' is 0*greater than zero*");
+        Rejects(() => Schedule.InverseTime(1, -0.5, 10), "decayRate", "*'decayRate' is -0.5*zero or more*");
+        Rejects(() => Schedule.InverseTime(1, 0.5, 0), "decaySteps", "*'decaySteps' is 0*greater than zero*");
+        Rejects(() => Schedule.InverseSqrt(1, 0), "timescale", "*'timescale' is 0*greater than zero*");
+        Rejects(() => Schedule.Noam(0, 4000), "modelSize", "*'modelSize' is 0*greater than zero*");
+        Rejects(() => Schedule.Noam(512, 4000, factor: -1), "factor", "*'factor' is -1*greater than zero*");
+        Rejects(() => Schedule.FromFunction(null!), "function", "*function*");
+    }
+
+    [Fact]
+    public void Lists_BadEntries_ThrowNamingTheEntry()
+    {
+        Rejects(() => Schedule.MultiStep(1, [5, 3]), "milestones[1]", "*'milestones[1]' is 3; it must be no less than the value before it, 5*");
+        Rejects(() => Schedule.MultiStep(1, [-1]), "milestones[0]", "*'milestones[0]' is -1; it must be a finite number zero or more*");
+        Rejects(() => Schedule.MultiStep(1, null!), "milestones", "*milestones*");
+        Rejects(() => Schedule.PiecewiseConstant([3, 3], [1, 2, 3]), "boundaries[1]", "*'boundaries[1]' is 3; it must be greater than the value before it, 3*");
+        Rejects(() => Schedule.PiecewiseConstant([3], [1]), "values.Count", "*'values.Count' is 1; it must be one more than boundaries.Count, 2*");
+        Rejects(() => Schedule.PiecewiseConstant([3], [1, double.NaN]), "values[1]", "*'values[1]' is NaN; it must be a finite number*");
+        Rejects(() => Schedule.PiecewiseLinear([], []), "positions", "*'positions' is empty; it must hold at least one value*");
+        Rejects(() => Schedule.PiecewiseLinear([0, 1], [1]), "values.Count", "*'values.Count' is 1; it must be equal to positions.Count, 2*");
+    }
+
+    [Fact]
+    public void Wrappers_BadArguments_ThrowNamingParameterValueAndRule()
+    {
+        var s = Schedule.Constant(1);
+        Rejects(() => s.WithWarmup(0), "duration", "*'duration' is 0*greater than zero*");
+        Rejects(() => s.WithWarmup(5, startValue: double.NaN), "startValue", "*'startValue' is NaN*finite*");
+        Rejects(() => s.WithWarmup(5, shape: AnnealShape.Exponential), "startValue", "*'startValue' is 0*greater than zero*");
+        Rejects(() => Schedule.Constant(0).WithWarmup(5, startValue: 0.1, shape: AnnealShape.Exponential), "schedule", "*'schedule' is 0*greater than zero where an exponential warmup ends*");
+        Rejects(() => s.WithWarmup(5, mode: (WarmupMode)3), "mode", "*'mode' is 3*Prefix, Overlap*");
+        Rejects(() => Schedule.Sequence([s, s], []), "milestones.Count", "*'milestones.Count' is 0; it must be one fewer than schedules.Count, 1*");
+        Rejects(() => Schedule.Sequence([s, s], [0]), "milestones[0]", "*'milestones[0]' is 0; it must be greater than zero*");
+        Rejects(() => Schedule.Sequence([], []), "schedules", "*'schedules' is empty*");
+        Rejects(() => Schedule.Sequence([s, null!], [1]), "schedules[1]", "*schedules[1]*");
+        Rejects(() => Schedule.Product(), "factors", "*'factors' is empty*");
+        Rejects(() => s.Clamp(double.NaN, 1), "minimum", "*'minimum' is NaN; it must be a number less than positive infinity*");
+        Rejects(() => s.Clamp(2, 1), "maximum", "*'maximum' is 1; it must be no less than minimum, 2*");
+        Rejects(() => s.Scale(double.PositiveInfinity), "factor", "*'factor' is Infinity*finite*");
+        Rejects(() => s.On((ProgressClock)9), "clock", "*'clock' is 9*Steps, Samples, Tokens, Epochs*");
+        Rejects(() => Schedule.TanhDecay(new RestartsOptions { MaxValue = 1, Period = 5 }, lower: 3, upper: 3), "lower", "*'lower' is 3; it must be less than upper, 3*");
+    }
+
+    [Fact]
+    public void Clamp_InfiniteBoundOnTheWrongSide_IsRejected()
+    {
+        // The XML docs allow a minimum of negative infinity and a maximum of positive infinity; a minimum of positive infinity
+        // (or a maximum of negative infinity) would make every value infinite.
+        var s = Schedule.Constant(1);
+        Rejects(() => s.Clamp(double.PositiveInfinity, double.PositiveInfinity), "minimum", "*'minimum' is Infinity*");
+        Rejects(() => s.Clamp(double.NegativeInfinity, double.NegativeInfinity), "maximum", "*'maximum' is -Infinity; it must be no less than minimum*");
+        s.Clamp(double.NegativeInfinity, double.PositiveInfinity).Evaluate(3).Should().Be(1);
+    }
+
+    [Fact]
+    public void RestartsOptions_TwoBrokenRules_ReportedInOneMessage()
+    {
+        Action act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, MinValue = 0.5, Period = 0, PeriodMultiplier = 0.5, CycleLimit = 0 });
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .WithMessage("*'options.MinValue' is 0.5; it must be no greater than MaxValue, 0.1*")
+            .WithMessage("*'options.Period' is 0; it must be a finite number greater than zero*")
+            .WithMessage("*'options.PeriodMultiplier' is 0.5; it must be a finite number 1 or more*")
+            .WithMessage("*'options.CycleLimit' is 0; it must be 1 or more, or null for no limit*");
+    }
+
+    [Fact]
+    public void RestartsOptions_TanhWithKDecay_IsRejected()
+    {
+        Rejects(() => Schedule.TanhDecay(new RestartsOptions { MaxValue = 1, Period = 5, KDecay = 2 }), "options", "*'options.KDecay' is 2; it must be 1 for a tanh schedule*");
+    }
+
+    [Fact]
+    public void CyclicOptions_TwoBrokenRules_ReportedInOneMessage()
+    {
+        Action act = () => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.5, MaxLearningRate = 0.1, StepSizeUp = -1, Gamma = 0, Mode = (CyclicMode)5 });
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .WithMessage("*'options.MaxLearningRate' is 0.1; it must be finite and no less than BaseLearningRate, 0.5*")
+            .WithMessage("*'options.StepSizeUp' is -1; it must be a finite number greater than zero*")
+            .WithMessage("*'options.Mode' is 5*")
+            .WithMessage("*'options.Gamma' is 0*");
+        Rejects(() => Schedule.CyclicMomentum(new CyclicOptions { MaxLearningRate = 1, BaseMomentum = 0.9, MaxMomentum = 0.8 }), "options", "*'options.MaxMomentum' is 0.8; it must be finite and no less than BaseMomentum, 0.9*");
+        Rejects(() => Schedule.Cyclic(new CyclicOptions { MaxLearningRate = 1, StepSizeDown = 0 }), "options", "*'options.StepSizeDown' is 0*greater than zero, or null*");
+    }
+
+    [Fact]
+    public void OneCycleOptions_TwoBrokenRules_ReportedInOneMessage()
+    {
+        Action act = () => Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 0, TotalSteps = 10, PctStart = 1.1, AnnealStrategy = AnnealShape.OneMinusSqrt });
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .WithMessage("*'options.MaxLearningRate' is 0; it must be a finite number greater than zero*")
+            .WithMessage("*'options.PctStart' is 1.1; it must be strictly between 0 and 1*")
+            .WithMessage("*'options.AnnealStrategy' is OneMinusSqrt; it must be Cosine or Linear*");
+        Rejects(() => Schedule.OneCycleMomentum(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 2 }), "options", "*'options.TotalSteps' is 2; it must be large enough that every phase is longer than zero with PctStart 0.3*");
+    }
+}
