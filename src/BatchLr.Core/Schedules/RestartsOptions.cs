@@ -19,7 +19,7 @@ public sealed class RestartsOptions
     /// <value>1 or more. The default is 1.</value>
     public double PeriodMultiplier { get; set; } = 1.0;
 
-    /// <summary>Gets or sets the factor applied to both bounds at each restart (timm's <c>cycle_decay</c>).</summary>
+    /// <summary>Gets or sets the factor applied to the peak at each restart, so cycle <c>i</c> peaks at <c>MaxValue · CycleDecay^i</c> while the floor stays at <see cref="MinValue"/> (timm's <c>cycle_decay</c>).</summary>
     /// <value>Greater than zero. The default is 1.</value>
     public double CycleDecay { get; set; } = 1.0;
 

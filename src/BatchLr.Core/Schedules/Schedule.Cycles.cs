@@ -13,7 +13,7 @@ public static partial class Schedule
     /// <returns>The schedule.</returns>
     /// <remarks>
     /// Cycle <c>i</c> lasts <c>Ti = Period · PeriodMultiplier^i</c>; inside it, with <c>g = CycleDecay^i</c>,
-    /// <c>v = MinValue·g + (MaxValue·g - MinValue·g) · (1 + cos(π · tcur^k / Ti^k)) / 2</c>. From cycle
+    /// <c>v = MinValue + (MaxValue·g - MinValue) · (1 + cos(π · tcur^k / Ti^k)) / 2</c>: the peak decays, the floor does not (timm). From cycle
     /// <see cref="RestartsOptions.CycleLimit"/> on, <c>v = MinValue</c>. Restarts land exactly on
     /// the cycle starts, whatever the rounding of the logarithm that finds the cycle.
     /// </remarks>

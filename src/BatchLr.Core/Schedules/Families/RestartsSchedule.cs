@@ -9,7 +9,7 @@ namespace BatchLr.Schedules.Families;
 /// <remarks>
 /// Cycle <c>i</c> starts at <c>T0 · (m^i - 1) / (m - 1)</c> (at <c>i · T0</c> when <c>m = 1</c>) and lasts
 /// <c>Ti = T0 · m^i</c>. Inside it, with <c>g = decay^i</c>, the value is
-/// <c>min·g + (max·g - min·g) · f(tcur / Ti)</c>, where <c>f</c> is the cosine <c>(1 + cos(π tcur^k / Ti^k)) / 2</c>
+/// <c>min + (max·g - min) · f(tcur / Ti)</c> (the peak decays, the floor does not, as in timm), where <c>f</c> is the cosine <c>(1 + cos(π tcur^k / Ti^k)) / 2</c>
 /// or the tanh curve <c>(1 - tanh(lower · (1 - p) + upper · p)) / 2</c>. From cycle <c>limit</c> on the value is <c>min</c>.
 /// The cycle is located with a logarithm and then corrected against the exact cycle starts, so
 /// restarts fall on the right step even where the logarithm rounds the wrong way.
@@ -77,7 +77,7 @@ internal sealed class RestartsSchedule(
 
         double gain = cycleDecay == 1.0 ? 1.0 : Math.Pow(cycleDecay, cycle);
         double high = maximum * gain;
-        double low = minimum * gain;
+        double low = minimum;
         double shape;
         if (tanh)
         {

@@ -11,7 +11,7 @@ public class RestartsScheduleTests : ScheduleConformanceTests
 {
     private static readonly double[] Bases = [0.05, 0.5];
 
-    // CycleDecay 0.9 scales both bounds of cycle i by 0.9^i, so the floor falls towards zero.
+    // CycleDecay 0.9 scales the peak of cycle i by 0.9^i (timm's cycle_decay); the floor stays at MinValue.
     protected override double LowerBound => 0.0;
 
     protected override double UpperBound => 1.0;
@@ -38,7 +38,7 @@ public class RestartsScheduleTests : ScheduleConformanceTests
 
             double ti = 5 * Math.Pow(2, i);
             double g = Math.Pow(0.8, i);
-            double expected = i >= 4 ? 0.1 : (0.1 * g) + (((2.0 * g) - (0.1 * g)) * (1 + Math.Cos(Math.PI * Math.Pow(t - start, 2) / Math.Pow(ti, 2))) / 2);
+            double expected = i >= 4 ? 0.1 : 0.1 + (((2.0 * g) - 0.1) * (1 + Math.Cos(Math.PI * Math.Pow(t - start, 2) / Math.Pow(ti, 2))) / 2);
             Approx.Equal(expected, schedule.Evaluate(t), 1e-12);
         }
     }
