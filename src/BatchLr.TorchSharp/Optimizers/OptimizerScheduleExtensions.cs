@@ -9,6 +9,9 @@ namespace BatchLr.TorchSharp.Optimizers;
 /// <summary>Applies BatchLr schedules to the parameter groups of a TorchSharp optimizer.</summary>
 public static class OptimizerScheduleExtensions
 {
+    // Groups whose values are staged on the stack before any group changes; more use a heap buffer.
+    private const int MaxStackGroups = 32;
+
     /// <summary>Sets the learning rate of every parameter group to the schedule's value at a point of training.</summary>
     /// <param name="optimizer">The optimizer whose groups are updated.</param>
     /// <param name="schedule">The schedule, read on its own clock.</param>
@@ -20,9 +23,10 @@ public static class OptimizerScheduleExtensions
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(schedule);
         double lr = schedule.Evaluate(progress);
-        foreach (ILearningRateController group in optimizer.ParamGroups)
+        IReadOnlyList<ILearningRateController> groups = ParamGroups.Of(optimizer);
+        for (int i = 0; i < groups.Count; i++)
         {
-            group.LearningRate = lr;
+            groups[i].LearningRate = lr;
         }
 
         return lr;
@@ -38,17 +42,105 @@ public static class OptimizerScheduleExtensions
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(schedules);
-        var groups = new List<ILearningRateController>(optimizer.ParamGroups);
-        if (groups.Count != schedules.Count)
+        IReadOnlyList<ILearningRateController> groups = ParamGroups.Of(optimizer);
+        CheckGroupCount(groups.Count, schedules.Count, nameof(schedules));
+
+        int count = groups.Count;
+        Span<double> rates = count <= MaxStackGroups ? stackalloc double[count] : new double[count];
+        for (int i = 0; i < count; i++)
         {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"'schedules' has {schedules.Count} schedules; it must have one per parameter group, {groups.Count}."),
-                nameof(schedules));
+            rates[i] = schedules[i].Evaluate(progress);
         }
 
-        for (int i = 0; i < groups.Count; i++)
+        for (int i = 0; i < count; i++)
         {
-            groups[i].LearningRate = schedules[i].Evaluate(progress);
+            groups[i].LearningRate = rates[i];
+        }
+    }
+
+    /// <summary>Sets each parameter group's learning rate, and its momentum where the schedule drives one, at a point of training.</summary>
+    /// <param name="optimizer">The optimizer whose groups are updated.</param>
+    /// <param name="schedule">One learning rate (and optionally one momentum) per parameter group, in the optimizer's group order.</param>
+    /// <param name="progress">The training progress; a reduce-on-plateau schedule ignores it and sets its current rates.</param>
+    /// <remarks>
+    /// <para>
+    /// Where <see cref="OptimizerSchedule.HasMomentum"/> is <see langword="true"/>, a group that has a momentum
+    /// (<c>SGD</c>, <c>RMSProp</c>: <see cref="IMomentum"/>) gets it set; a group that has betas (<c>Adam</c>, <c>AdamW</c>,
+    /// <c>Adamax</c>, <c>NAdam</c>, <c>RAdam</c>: <see cref="IBetas"/>) gets beta1 set and keeps its beta2, as in PyTorch's
+    /// <c>OneCycleLR</c> and <c>CyclicLR</c>.
+    /// </para>
+    /// <para>
+    /// Every check runs and every value is computed before the first group changes, so a call that throws leaves the
+    /// optimizer as it was. With up to 32 groups a call allocates nothing.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The schedule's group count differs from the optimizer's; nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">The schedule drives momentum, and a group has neither a momentum nor betas; nothing is changed.</exception>
+    public static void Apply(this Optimizer optimizer, OptimizerSchedule schedule, in TrainingProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(schedule);
+        IReadOnlyList<ILearningRateController> groups = ParamGroups.Of(optimizer);
+        int count = groups.Count;
+        CheckGroupCount(count, schedule.GroupCount, nameof(schedule));
+
+        bool momentum = schedule.HasMomentum;
+        if (momentum)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (groups[i] is not (IMomentum or IBetas))
+                {
+                    throw new InvalidOperationException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The schedule drives momentum, but parameter group {i} of the {optimizer.GetType().Name} optimizer has neither a momentum nor betas; use an optimizer with momentum (SGD, RMSProp) or betas (Adam, AdamW, ...), or a schedule without momentum."));
+                }
+            }
+        }
+
+        int length = momentum ? 2 * count : count;
+        Span<double> values = count <= MaxStackGroups ? stackalloc double[length] : new double[length];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = schedule.GetLearningRate(i, progress);
+            if (momentum)
+            {
+                values[count + i] = schedule.GetMomentum(i, progress);
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            ILearningRateController group = groups[i];
+            group.LearningRate = values[i];
+            if (momentum)
+            {
+                SetMomentum(group, values[count + i]);
+            }
+        }
+    }
+
+    private static void SetMomentum(ILearningRateController group, double value)
+    {
+        if (group is IMomentum withMomentum)
+        {
+            withMomentum.Momentum = value;
+        }
+        else
+        {
+            var withBetas = (IBetas)group;
+            withBetas.Betas = (value, withBetas.Betas.Item2);
+        }
+    }
+
+    private static void CheckGroupCount(int groups, int given, string name)
+    {
+        if (given != groups)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"'{name}' has {given} parameter groups; it must have one per parameter group of the optimizer, {groups}. No group was changed."),
+                name);
         }
     }
 }

@@ -56,18 +56,24 @@ internal sealed class RestartsSchedule(
                 cycle = 0;
             }
 
-            while (StartOf(cycle + 1) <= position)
+            // scale = m^cycle and next = m^(cycle + 1), each computed once and reused for the cycle's start and length.
+            double scale = Math.Pow(periodMultiplier, cycle);
+            double next = Math.Pow(periodMultiplier, cycle + 1);
+            while (StartAt(next) <= position)
             {
                 cycle++;
+                scale = next;
+                next = Math.Pow(periodMultiplier, cycle + 1);
             }
 
-            while (cycle > 0 && StartOf(cycle) > position)
+            while (cycle > 0 && StartAt(scale) > position)
             {
                 cycle--;
+                scale = Math.Pow(periodMultiplier, cycle);
             }
 
-            elapsed = position - StartOf(cycle);
-            length = period * Math.Pow(periodMultiplier, cycle);
+            elapsed = position - StartAt(scale);
+            length = period * scale;
         }
 
         if (cycle >= cycleLimit)
@@ -93,5 +99,6 @@ internal sealed class RestartsSchedule(
         return low + ((high - low) * shape);
     }
 
-    private double StartOf(double cycle) => period * (Math.Pow(periodMultiplier, cycle) - 1.0) / (periodMultiplier - 1.0);
+    // The start of the cycle whose length is period · scale: period · (m^cycle - 1) / (m - 1), given scale = m^cycle.
+    private double StartAt(double scale) => period * (scale - 1.0) / (periodMultiplier - 1.0);
 }
