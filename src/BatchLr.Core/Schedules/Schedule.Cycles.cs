@@ -168,7 +168,7 @@ public static partial class Schedule
         check.Require(options.MaxMomentum >= options.BaseMomentum && double.IsFinite(options.MaxMomentum), nameof(options.MaxMomentum), options.MaxMomentum, "finite and no less than BaseMomentum, " + Guard.Format(options.BaseMomentum));
         check.ThrowIfInvalid();
 
-        Func<double, double> scale;
+        Func<double, double>? scale;
         CyclicScaleMode defaultMode;
         if (options.ScaleFunction is { } custom)
         {
@@ -181,7 +181,7 @@ public static partial class Schedule
             switch (options.Mode)
             {
                 case CyclicMode.Triangular:
-                    scale = static _ => 1.0;
+                    scale = null;
                     defaultMode = CyclicScaleMode.Cycle;
                     break;
                 case CyclicMode.Triangular2:

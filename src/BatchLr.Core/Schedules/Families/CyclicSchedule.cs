@@ -17,7 +17,7 @@ internal sealed class CyclicSchedule(
     double high,
     double up,
     double down,
-    Func<double, double> scale,
+    Func<double, double>? scale,
     bool scaleByCycle,
     bool inverted) : LearningRateSchedule
 {
@@ -30,7 +30,7 @@ internal sealed class CyclicSchedule(
         double x = 1.0 + (position / _total) - cycle;
         double ramp = x <= _upRatio ? x / _upRatio : (x - 1.0) / (_upRatio - 1.0);
         double height = (high - low) * ramp;
-        double damping = scale(scaleByCycle ? cycle : position);
+        double damping = scale is null ? 1.0 : scale(scaleByCycle ? cycle : position);
         return inverted ? high - (height * damping) : low + (height * damping);
     }
 }

@@ -1,0 +1,41 @@
+using System;
+using BatchLr.Schedules;
+
+namespace BatchLr.Core.Tests.Schedules.Composition;
+
+/// <summary>Tests of <see cref="Schedule.Tabulate"/>.</summary>
+public class TabulatedScheduleTests : ScheduleConformanceTests
+{
+    protected override double LowerBound => 0.0;
+
+    protected override double UpperBound => 0.1;
+
+    protected override LearningRateSchedule Create() => Schedule.CosineAnnealing(0.1, 0.0, 80).WithWarmup(20).Tabulate(60);
+
+    [Fact]
+    public void Tabulate_EveryPosition_IsBitIdenticalToTheSchedule()
+    {
+        LearningRateSchedule plain = Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 0.3, TotalSteps = 500, ThreePhase = true });
+        LearningRateSchedule table = plain.Tabulate(400);
+
+        // Whole positions inside the table, fractional ones, and positions past it.
+        for (double t = 0; t < 700; t += 0.25)
+        {
+            BitConverter.DoubleToInt64Bits(table.Evaluate(t)).Should().Be(BitConverter.DoubleToInt64Bits(plain.Evaluate(t)), "at {0}", t);
+        }
+    }
+
+    [Fact]
+    public void Tabulate_KeepsTheClock()
+    {
+        Schedule.Constant(0.1).On(ProgressClock.Tokens).Tabulate(10).Clock.Should().Be(ProgressClock.Tokens);
+    }
+
+    [Fact]
+    public void Tabulate_ZeroCount_Throws()
+    {
+        var act = () => Schedule.Constant(0.1).Tabulate(0);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("count").WithMessage("*0*greater than zero*");
+    }
+}
