@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using BatchLr.Internal;
 using BatchLr.Planning;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
@@ -69,10 +69,10 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     public bool HasBatch => _plan is not null;
 
     /// <summary>Reads a spec and checks every value in it.</summary>
-    /// <param name="json">The spec, a JSON object with <c>lr</c>, <c>schedule</c> and optionally <c>clock</c>; comments are allowed.</param>
+    /// <param name="json">The spec, a JSON object with <c>lr</c>, <c>schedule</c> and optionally <c>clock</c>, <c>batch</c>, <c>scaling</c> and <c>max_micro_batch_size</c>; comments are allowed.</param>
     /// <returns>The spec, in canonical form.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ScheduleSpecException">The JSON is malformed, names an unknown type or parameter, lacks a required parameter, gives a value of the wrong JSON type, or gives a value the schedule refuses; <see cref="ScheduleSpecException.Path"/> is the JSON path of the field.</exception>
+    /// <exception cref="ScheduleSpecException">The JSON is malformed, names an unknown type or parameter, lacks a required parameter, gives a value of the wrong JSON type, or gives a value the schedule, batch policy or scaling rule refuses; <see cref="ScheduleSpecException.Path"/> is the JSON path of the field.</exception>
     public static ScheduleSpec Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -152,7 +152,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
 
         if (datasetSize is < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(datasetSize), datasetSize, "'datasetSize' is " + datasetSize.Value.ToString(CultureInfo.InvariantCulture) + "; it must be 1 or more, or null.");
+            throw Guard.OutOfRange(nameof(datasetSize), datasetSize, "1 or more, or null");
         }
 
         OptimizerSchedule schedule = Build();
