@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using BatchLr.Configuration;
+using BatchLr.Planning;
 using BatchLr.Schedules;
 
 namespace BatchLr.Cli;
@@ -16,18 +17,24 @@ internal static class CommandLine
 
     public const string Usage =
         """
-        usage: batchlr schedule --spec FILE --steps N [--metrics FILE] [--format csv|md]
+        usage: batchlr schedule --spec FILE --steps N [--metrics FILE] [--dataset-size N] [--format csv|md]
 
         Prints the schedule a JSON spec describes, one row per optimizer step s = 0 .. N-1:
         step, the learning rate of each parameter group (lr, or lr_0, lr_1, ...), and the
         momentum where the schedule drives it. With a clock other than steps, s counts that clock.
 
-          --spec FILE      the JSON spec, e.g. {"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 30}}
-          --steps N        the number of rows, 0 or more
-          --metrics FILE   one number per line; line s is the metric reported after step s
-                           (for ReduceLROnPlateau), so it shows from row s + 1
-          --format FORMAT  csv (the default) or md, a GitHub markdown table
-          --help           print this help
+        When the spec has a "batch" section, the rows are a training plan instead: each step
+        consumes its planned global batch, the learning rates include the scaling rule, and
+        four columns follow: batch, micro_batch, accumulation, and samples (consumed before the step).
+
+          --spec FILE        the JSON spec, e.g. {"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 30}}
+          --steps N          the number of rows, 0 or more
+          --metrics FILE     one number per line; line s is the metric reported after step s
+                             (for ReduceLROnPlateau or a plateau batch), so it shows from row s + 1
+          --dataset-size N   samples per epoch, 1 or more, for the epoch clock of a plan
+                             (needs a "batch" section; without it epochs stay at 0)
+          --format FORMAT    csv (the default) or md, a GitHub markdown table
+          --help             print this help
         """;
 
     private static readonly string[] Formats = ["csv", "md"];
@@ -47,8 +54,21 @@ internal static class CommandLine
         {
             Options options = Parse(args);
             ScheduleSpec spec = ScheduleSpec.Parse(ReadFile(options.SpecPath, "spec"));
+            if (options.DatasetSize is not null && !spec.HasBatch)
+            {
+                throw new UsageException("'--dataset-size' sets the epoch clock of a training plan; the spec has no \"batch\" section.");
+            }
+
             double[] metrics = options.MetricsPath is null ? [] : ReadMetrics(options.MetricsPath);
-            Print(spec.Build(), options.Steps, metrics, options.Format == "md", output);
+            if (spec.HasBatch)
+            {
+                PrintPlan(new TrainingPlanner(spec.BuildPlannerOptions(options.DatasetSize)), options.Steps, metrics, options.Format == "md", output);
+            }
+            else
+            {
+                Print(spec.Build(), options.Steps, metrics, options.Format == "md", output);
+            }
+
             return Success;
         }
         catch (UsageException e)
@@ -88,7 +108,7 @@ internal static class CommandLine
                 name = name[..equals];
             }
 
-            if (name is not ("--spec" or "--steps" or "--metrics" or "--format"))
+            if (name is not ("--spec" or "--steps" or "--metrics" or "--dataset-size" or "--format"))
             {
                 throw new UsageException("unknown option '" + name + "'.");
             }
@@ -130,7 +150,18 @@ internal static class CommandLine
             throw new UsageException("'--format' is '" + format + "'; it must be csv or md.");
         }
 
-        return new Options(spec, steps, values.GetValueOrDefault("--metrics"), format);
+        long? datasetSize = null;
+        if (values.TryGetValue("--dataset-size", out string? sizeText))
+        {
+            if (!long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out long size) || size < 1)
+            {
+                throw new UsageException("'--dataset-size' is '" + sizeText + "'; it must be a whole number 1 or more.");
+            }
+
+            datasetSize = size;
+        }
+
+        return new Options(spec, steps, values.GetValueOrDefault("--metrics"), datasetSize, format);
     }
 
     private static string ReadFile(string path, string what)
@@ -215,6 +246,55 @@ internal static class CommandLine
         }
     }
 
+    private static void PrintPlan(TrainingPlanner planner, int steps, double[] metrics, bool markdown, TextWriter output)
+    {
+        StepPlan first = planner.Plan();
+        int groups = first.GroupCount;
+        bool momentum = first.HasMomentum;
+        var columns = new List<string> { "step" };
+        AddColumns(columns, "lr", groups);
+        if (momentum)
+        {
+            AddColumns(columns, "momentum", groups);
+        }
+
+        columns.AddRange(["batch", "micro_batch", "accumulation", "samples"]);
+        WriteRow(output, columns, markdown);
+        if (markdown)
+        {
+            WriteRow(output, columns.ConvertAll(_ => "---:"), markdown);
+        }
+
+        var cells = new List<string>(columns.Count);
+        for (int s = 0; s < steps; s++)
+        {
+            // Row s is the plan of optimizer step s; the step then consumes its whole global batch.
+            StepPlan plan = planner.Plan();
+            cells.Clear();
+            cells.Add(s.ToString(CultureInfo.InvariantCulture));
+            for (int g = 0; g < groups; g++)
+            {
+                cells.Add(Format(plan.GetLearningRate(g)));
+            }
+
+            if (momentum)
+            {
+                for (int g = 0; g < groups; g++)
+                {
+                    cells.Add(Format(plan.GetMomentum(g)));
+                }
+            }
+
+            BatchPlan batch = plan.Batch;
+            cells.Add(batch.GlobalBatchSize.ToString(CultureInfo.InvariantCulture));
+            cells.Add(batch.MicroBatchSize.ToString(CultureInfo.InvariantCulture));
+            cells.Add(batch.AccumulationSteps.ToString(CultureInfo.InvariantCulture));
+            cells.Add(plan.Progress.Samples.ToString(CultureInfo.InvariantCulture));
+            WriteRow(output, cells, markdown);
+            planner.Complete(new StepOutcome(batch.GlobalBatchSize) { ValidationMetric = s < metrics.Length ? metrics[s] : null });
+        }
+    }
+
     private static void AddColumns(List<string> columns, string name, int groups)
     {
         if (groups == 1)
@@ -252,7 +332,7 @@ internal static class CommandLine
         return suffix < 0 ? message : message[..suffix];
     }
 
-    private sealed record Options(string SpecPath, int Steps, string? MetricsPath, string Format);
+    private sealed record Options(string SpecPath, int Steps, string? MetricsPath, long? DatasetSize, string Format);
 
     private sealed class UsageException(string message) : Exception(message);
 }

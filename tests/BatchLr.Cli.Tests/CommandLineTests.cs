@@ -127,6 +127,158 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Run_LinearRampBatch_PrintsMegatronSizesAndSamplesBeforeEachStep()
+    {
+        // --rampup-batch-size 4 4 100 with global batch 16: n = (16 - 4) / 4 = 3 increments, one every 100 / 3 samples.
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "linear_ramp", "start": 4, "increment": 4, "ramp_samples": 100, "target": 16}}""");
+
+        (int code, string[] lines, string error) = Run("schedule", "--spec", spec, "--steps", "16");
+
+        code.Should().Be(0);
+        error.Should().BeEmpty();
+        lines[0].Should().Be("step,lr,batch,micro_batch,accumulation,samples");
+        long samples = 0;
+        for (int s = 0; s < 16; s++)
+        {
+            // B = start + floor(samples / (ramp_samples / n)) · increment while samples ≤ ramp_samples, then the target;
+            // each step consumes its whole batch, and the row shows the samples consumed before it.
+            int batch = samples > 100 ? 16 : 4 + ((int)Math.Floor(samples / (100.0 / 3)) * 4);
+            lines[s + 1].Should().Be(string.Create(CultureInfo.InvariantCulture, $"{s},0.1,{batch},{batch},1,{samples}"));
+            samples += batch;
+        }
+
+        // Nine steps of 4 reach 36 samples, past 100 / 3, so row 9 is the first of 8; 68 samples (row 13) passes 200 / 3,
+        // and 104 samples (row 16) passes the ramp.
+        lines[10].Should().Be("9,0.1,8,8,1,36");
+        lines[14].Should().Be("13,0.1,12,12,1,68");
+    }
+
+    [Fact]
+    public void Run_MaxMicroBatchSize_SplitsTheBatchIntoAccumulationSteps()
+    {
+        // 64 over 2 replicas is 32 each; ceil(32 / 12) = 3 micro-batches of ceil(32 / 3) = 11 (the last holds 10).
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 64, "replicas": 2}, "max_micro_batch_size": 12}""");
+
+        (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--steps", "2", "--format", "md");
+
+        code.Should().Be(0);
+        lines.Should().Equal(
+            "| step | lr | batch | micro_batch | accumulation | samples |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| 0 | 0.1 | 64 | 11 | 3 | 0 |",
+            "| 1 | 0.1 | 64 | 11 | 3 | 64 |");
+    }
+
+    [Fact]
+    public void Run_GeometricBatchOnEpochs_GrowsWhenDatasetSizeEndsAnEpoch()
+    {
+        // 8 · 2^floor(epoch), at most 64, with epoch = samples / 40.
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "geometric", "initial": 8, "factor": 2, "interval": 1, "maximum": 64}}""");
+
+        (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--steps", "11", "--dataset-size", "40");
+        (int plainCode, string[] plain, _) = Run("schedule", "--spec", spec, "--steps", "11");
+
+        // Rows 0-4 take 8 each: 40 samples end epoch 1 at row 5 (16). 40 + 3 · 16 = 88 samples, epoch 2.2, at row 8 (32);
+        // 120 samples, epoch 3, at row 9 (64); then the maximum.
+        code.Should().Be(0);
+        lines.Skip(1).Select(l => l.Split(',')[2]).Should().Equal("8", "8", "8", "8", "8", "16", "16", "16", "32", "64", "64");
+        lines.Skip(1).Select(l => l.Split(',')[5]).Should().Equal("0", "8", "16", "24", "32", "40", "56", "72", "88", "120", "184");
+
+        // Without the dataset size the epoch clock stays at 0.
+        plainCode.Should().Be(0);
+        plain.Skip(1).Select(l => l.Split(',')[2]).Should().AllBe("8");
+    }
+
+    [Fact]
+    public void Run_PlateauBatchWithMetrics_GrowsFromTheNextRow()
+    {
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "plateau", "initial_batch_size": 16, "patience": 0}}""");
+        string metrics = Write("metrics.txt", "1\n2\n");
+
+        (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--steps", "4", "--metrics", metrics);
+
+        // Metric 1 (after step 0) sets the best; 2 (after step 1) does not improve and, with patience 0, doubles the
+        // batch from row 2 on.
+        code.Should().Be(0);
+        lines.Skip(1).Should().Equal("0,0.1,16,16,1,0", "1,0.1,16,16,1,16", "2,0.1,32,32,1,32", "3,0.1,32,32,1,64");
+    }
+
+    [Fact]
+    public void Run_DecayEquivalentWithLinearScaling_KeepsLrOverBatchOnTheSchedule()
+    {
+        // StepLR η(s) = 0.1 · 0.5^floor(s / 3). The batch grows instead: B = min(32, 8 · 2^floor(s / 3)), and linear scaling
+        // at the same reference gives lr = η(s) · B / 8, so lr / B = η(s) / 8 at every row: lr stays 0.1 while the batch
+        // can grow, and decays once the batch is at its maximum (row 9 on).
+        string spec = Write(
+            "spec.json",
+            """{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 3, "gamma": 0.5}, "batch": {"type": "decay_equivalent", "reference_batch_size": 8, "maximum_batch_size": 32}, "scaling": {"type": "linear", "reference_batch_size": 8}}""");
+
+        (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--steps", "15");
+
+        code.Should().Be(0);
+        for (int s = 0; s < 15; s++)
+        {
+            string[] cells = lines[s + 1].Split(',');
+            double lr = double.Parse(cells[1], CultureInfo.InvariantCulture);
+            int batch = int.Parse(cells[2], CultureInfo.InvariantCulture);
+            double eta = 0.1 * Math.Pow(0.5, s / 3);
+            batch.Should().Be(Math.Min(32, 8 << (s / 3)), "row {0}", s);
+            (lr / batch).Should().BeApproximately(eta / 8, 1e-15, "row {0}", s);
+            lr.Should().BeApproximately(s < 9 ? 0.1 : 0.1 * Math.Pow(0.5, (s / 3) - 2), 1e-15, "row {0}", s);
+        }
+    }
+
+    [Fact]
+    public void Run_BadBatch_ExitsTwoNamingJsonPath()
+    {
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "linear_ramp", "start": 4, "increment": 5, "ramp_samples": 100, "target": 16}}""");
+
+        (int code, string[] lines, string error) = Run("schedule", "--spec", spec, "--steps", "3");
+
+        code.Should().Be(2);
+        lines.Should().BeEmpty();
+        error.Should().StartWith("batchlr: invalid spec at $.batch.increment: '$.batch.increment' is 5; it must be a divisor of target - start, 12.");
+    }
+
+    [Fact]
+    public void Run_BadScaling_ExitsTwoNamingJsonPath()
+    {
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 8}, "scaling": {"type": "linear"}}""");
+
+        (int code, _, string error) = Run("schedule", "--spec", spec, "--steps", "3");
+
+        code.Should().Be(2);
+        error.Should().Contain("$.scaling.reference_batch_size");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("many")]
+    public void Run_DatasetSizeNotPositive_ExitsTwo(string size)
+    {
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 8}}""");
+
+        (int code, string[] lines, string error) = Run("schedule", "--spec", spec, "--steps", "3", "--dataset-size", size);
+
+        code.Should().Be(2);
+        lines.Should().BeEmpty();
+        error.Should().Contain("'--dataset-size' is '" + size + "'; it must be a whole number 1 or more.");
+    }
+
+    [Fact]
+    public void Run_DatasetSizeWithoutBatch_ExitsTwo()
+    {
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}}""");
+
+        (int code, string[] lines, string error) = Run("schedule", "--spec", spec, "--steps", "3", "--dataset-size", "100");
+
+        code.Should().Be(2);
+        lines.Should().BeEmpty();
+        error.Should().Contain("no \"batch\" section");
+    }
+
+    [Fact]
     public void Run_Help_PrintsUsageToStdout()
     {
         (int code, string[] lines, string error) = Run("--help");

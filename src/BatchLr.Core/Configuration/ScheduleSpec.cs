@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using BatchLr.Internal;
+using BatchLr.Planning;
+using BatchLr.Scaling;
 using BatchLr.Schedules;
 
 namespace BatchLr.Configuration;
@@ -18,6 +21,12 @@ namespace BatchLr.Configuration;
 /// and the formula each follows are listed in <c>docs/spec.md</c>.
 /// </para>
 /// <para>
+/// An optional <c>batch</c> section (a batch-size policy: <c>fixed</c>, <c>linear_ramp</c>, <c>geometric</c>, …, with
+/// the constraint parameters every policy takes), <c>scaling</c> section (<c>none</c>, <c>linear</c>, <c>sqrt</c> or
+/// <c>adascale</c> with a <c>reference_batch_size</c>) and <c>max_micro_batch_size</c> configure a
+/// <see cref="TrainingPlanner"/> through <see cref="BuildPlannerOptions(long?)"/>. The last two need a <c>batch</c> section.
+/// </para>
+/// <para>
 /// <see cref="ToJson"/> writes the canonical form, with every parameter and its default, so
 /// <c>Parse(spec.ToJson())</c> equals <c>spec</c> and builds identical values. Two specs are equal when their
 /// canonical forms are.
@@ -28,6 +37,11 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     private const string RatesKey = "lr";
     private const string ClockKey = "clock";
     private const string ScheduleKey = "schedule";
+    private const string BatchKey = "batch";
+    private const string ScalingKey = "scaling";
+    private const string MicroBatchKey = "max_micro_batch_size";
+
+    private static readonly string[] Keys = [RatesKey, ClockKey, ScheduleKey, BatchKey, ScalingKey, MicroBatchKey];
 
     private static readonly string[] ClockNames = ["steps", "samples", "tokens", "epochs"];
 
@@ -35,25 +49,30 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     private readonly bool _ratesAreArray;
     private readonly ProgressClock _clock;
     private readonly SpecNode _root;
+    private readonly PlanSection? _plan;
     private readonly string _json;
 
-    private ScheduleSpec(double[] rates, bool ratesAreArray, ProgressClock clock, SpecNode root)
+    private ScheduleSpec(double[] rates, bool ratesAreArray, ProgressClock clock, SpecNode root, PlanSection? plan)
     {
         _rates = rates;
         _ratesAreArray = ratesAreArray;
         _clock = clock;
         _root = root;
+        _plan = plan;
         _json = Write();
     }
 
     /// <summary>Gets the number of parameter groups: the length of <c>lr</c> when it is an array, otherwise 1.</summary>
     public int GroupCount => _rates.Length;
 
+    /// <summary>Gets a value indicating whether the spec has a <c>batch</c> section, so <see cref="BuildPlannerOptions(long?)"/> can be called.</summary>
+    public bool HasBatch => _plan is not null;
+
     /// <summary>Reads a spec and checks every value in it.</summary>
-    /// <param name="json">The spec, a JSON object with <c>lr</c>, <c>schedule</c> and optionally <c>clock</c>; comments are allowed.</param>
+    /// <param name="json">The spec, a JSON object with <c>lr</c>, <c>schedule</c> and optionally <c>clock</c>, <c>batch</c>, <c>scaling</c> and <c>max_micro_batch_size</c>; comments are allowed.</param>
     /// <returns>The spec, in canonical form.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ScheduleSpecException">The JSON is malformed, names an unknown type or parameter, lacks a required parameter, gives a value of the wrong JSON type, or gives a value the schedule refuses; <see cref="ScheduleSpecException.Path"/> is the JSON path of the field.</exception>
+    /// <exception cref="ScheduleSpecException">The JSON is malformed, names an unknown type or parameter, lacks a required parameter, gives a value of the wrong JSON type, or gives a value the schedule, batch policy or scaling rule refuses; <see cref="ScheduleSpecException.Path"/> is the JSON path of the field.</exception>
     public static ScheduleSpec Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -70,7 +89,8 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         using (document)
         {
             ScheduleSpec spec = Read(document.RootElement);
-            spec.Build();
+            OptimizerSchedule schedule = spec.Build();
+            spec._plan?.Check(schedule, spec._root.Type);
             return spec;
         }
     }
@@ -113,6 +133,39 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         return new OptimizerSchedule(rates, momentum);
     }
 
+    /// <summary>Builds the configuration of a <see cref="TrainingPlanner"/>: the schedule, the batch-size policy, the scaling rule and the micro-batch limit the spec describes.</summary>
+    /// <param name="datasetSize">The samples in one epoch, which an epoch clock needs; <see langword="null"/> when epochs are not tracked (the epoch clock stays at 0).</param>
+    /// <returns>
+    /// New options with a fresh <see cref="Build"/> schedule and a fresh batch-size policy (adaptive policies start from
+    /// their initial state), <see cref="TrainingPlannerOptions.Scaling"/> from <c>scaling</c> (none when left out), and
+    /// <see cref="TrainingPlannerOptions.MaxMicroBatchSize"/> from <c>max_micro_batch_size</c> (unlimited when left out or null).
+    /// </returns>
+    /// <exception cref="InvalidOperationException">The spec has no <c>batch</c> section (<see cref="HasBatch"/> is <see langword="false"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="datasetSize"/> is less than 1.</exception>
+    public TrainingPlannerOptions BuildPlannerOptions(long? datasetSize = null)
+    {
+        if (_plan is null)
+        {
+            throw new InvalidOperationException(
+                "The spec has no \"batch\" section, so it does not describe a training plan; add one, or set TrainingPlannerOptions.BatchSize in code with spec.Build() as the Schedule.");
+        }
+
+        if (datasetSize is < 1)
+        {
+            throw Guard.OutOfRange(nameof(datasetSize), datasetSize, "1 or more, or null");
+        }
+
+        OptimizerSchedule schedule = Build();
+        return new TrainingPlannerOptions
+        {
+            Schedule = schedule,
+            BatchSize = SpecCatalog.BuildBatch(_plan.Batch, schedule, _root.Type),
+            Scaling = SpecCatalog.BuildScaling(_plan.Scaling),
+            DatasetSize = datasetSize,
+            MaxMicroBatchSize = _plan.MaxMicroBatchSize ?? int.MaxValue,
+        };
+    }
+
     /// <inheritdoc />
     public bool Equals(ScheduleSpec? other) => other is not null && string.Equals(_json, other._json, StringComparison.Ordinal);
 
@@ -136,9 +189,9 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         Dictionary<string, JsonElement> properties = SpecReader.Properties(root, "$");
         foreach (string key in properties.Keys)
         {
-            if (key is not (RatesKey or ClockKey or ScheduleKey))
+            if (Array.IndexOf(Keys, key) < 0)
             {
-                throw SpecErrors.Unknown("$." + key, "the spec", [RatesKey, ClockKey, ScheduleKey]);
+                throw SpecErrors.Unknown("$." + key, "the spec", Keys);
             }
         }
 
@@ -182,7 +235,40 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         }
 
         SpecNode node = SpecReader.ReadSchedule(scheduleElement, "$." + ScheduleKey, rates.Length, topLevel: true);
-        return new ScheduleSpec(rates, ratesAreArray, clock, node);
+        return new ScheduleSpec(rates, ratesAreArray, clock, node, ReadPlan(properties));
+    }
+
+    private static PlanSection? ReadPlan(Dictionary<string, JsonElement> properties)
+    {
+        if (!properties.TryGetValue(BatchKey, out JsonElement batchElement))
+        {
+            foreach (string key in (string[])[ScalingKey, MicroBatchKey])
+            {
+                if (properties.ContainsKey(key))
+                {
+                    throw SpecErrors.Invalid("$." + key, "given without a \"batch\" section", "left out, or given with one, since it configures the training plan that \"batch\" describes");
+                }
+            }
+
+            return null;
+        }
+
+        SpecNode batch = SpecReader.ReadVariant(batchElement, SpecCatalog.BatchPath, BatchKey, SpecCatalog.BatchTypes);
+        SpecNode scaling = properties.TryGetValue(ScalingKey, out JsonElement scalingElement)
+            ? SpecReader.ReadVariant(scalingElement, SpecCatalog.ScalingPath, ScalingKey, SpecCatalog.ScalingTypes)
+            : SpecCatalog.NoScaling;
+        int? maxMicro = null;
+        if (properties.TryGetValue(MicroBatchKey, out JsonElement microElement) && microElement.ValueKind != JsonValueKind.Null)
+        {
+            if (microElement.ValueKind != JsonValueKind.Number || !microElement.TryGetInt32(out int micro) || micro < 1)
+            {
+                throw SpecErrors.WrongType("$." + MicroBatchKey, microElement, "a whole number 1 or more, or null for no limit");
+            }
+
+            maxMicro = micro;
+        }
+
+        return new PlanSection(batch, scaling, maxMicro);
     }
 
     private string RatePath(int group) => _ratesAreArray ? SpecReader.Index("$." + RatesKey, group) : "$." + RatesKey;
@@ -208,9 +294,44 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
             writer.WriteString(ClockKey, ClockNames[(int)_clock]);
             writer.WritePropertyName(ScheduleKey);
             SpecWriter.WriteSchedule(writer, _root);
+            if (_plan is not null)
+            {
+                writer.WritePropertyName(BatchKey);
+                SpecWriter.WriteSchedule(writer, _plan.Batch);
+                writer.WritePropertyName(ScalingKey);
+                SpecWriter.WriteSchedule(writer, _plan.Scaling);
+                writer.WritePropertyName(MicroBatchKey);
+                if (_plan.MaxMicroBatchSize is { } micro)
+                {
+                    writer.WriteNumberValue(micro);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The sections that configure a training plan: the batch policy, the scaling rule and the micro-batch limit.</summary>
+    private sealed record PlanSection(SpecNode Batch, SpecNode Scaling, int? MaxMicroBatchSize)
+    {
+        /// <summary>Builds the policy and the rule once, so every value they refuse fails <see cref="Parse(string)"/>.</summary>
+        public void Check(OptimizerSchedule schedule, string scheduleType)
+        {
+            SpecCatalog.BuildBatch(Batch, schedule, scheduleType);
+            ILearningRateScaling scaling = SpecCatalog.BuildScaling(Scaling);
+            if (scaling.ScalesProgress && !schedule.RunsOnSteps)
+            {
+                throw SpecErrors.Invalid(
+                    SpecCatalog.ScalingPath + ".type",
+                    SpecReader.Quote(Scaling.Type),
+                    "used with schedules on the steps clock, since AdaScale advances the schedule by its gain per step");
+            }
+        }
     }
 }

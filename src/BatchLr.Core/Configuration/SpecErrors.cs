@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using BatchLr.Internal;
 
@@ -28,7 +29,7 @@ internal static class SpecErrors
     /// <param name="node">The schedule object being built.</param>
     /// <param name="context">The group being built.</param>
     /// <param name="factory">The factory call.</param>
-    /// <param name="map">Factory parameter or option names, each with the JSON field it comes from; <c>@lr</c> names the group's <c>lr</c>.</param>
+    /// <param name="map">Factory parameter or option names, each with the JSON field it comes from: a field of <paramref name="node"/>, <c>@lr</c> for the group's <c>lr</c>, or a whole path starting with <c>$</c>.</param>
     public static T Call<T>(SpecNode node, BuildContext context, Func<T> factory, params (string Argument, string Field)[] map)
     {
         try
@@ -80,19 +81,19 @@ internal static class SpecErrors
         string message = string.Join(Environment.NewLine, lines);
         if (firstPath is null)
         {
-            firstPath = node.Path;
-            message = node.Path + ": " + message;
+            firstPath = (e.ParamName is null ? null : Resolve(e.ParamName, node, context, map)) ?? node.Path;
+            message = firstPath + ": " + message;
         }
 
         return new ScheduleSpecException(message, firstPath, e);
     }
 
-    /// <summary>Replaces option member names in a rule (such as "no less than BaseLearningRate") with their JSON names.</summary>
+    /// <summary>Replaces option member and camelCase parameter names in a rule (such as "no less than BaseLearningRate") with their JSON names.</summary>
     private static string RenameMembers(string rule, (string Argument, string Field)[] map)
     {
         foreach ((string argument, string field) in map)
         {
-            if (field != "@lr" && char.IsUpper(argument[0]))
+            if (field != "@lr" && !field.StartsWith('$') && argument.Any(char.IsUpper))
             {
                 rule = rule.Replace(argument, field, StringComparison.Ordinal);
             }
@@ -121,7 +122,9 @@ internal static class SpecErrors
         {
             if (argument == head)
             {
-                return field == "@lr" ? context.RatePath : node.FieldPath(field, context.Group) + tail;
+                return field == "@lr" ? context.RatePath
+                    : field.StartsWith('$') ? field
+                    : node.FieldPath(field, context.Group) + tail;
             }
         }
 

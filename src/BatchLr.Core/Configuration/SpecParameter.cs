@@ -23,6 +23,8 @@ internal sealed record SpecParameter(
 
     public static SpecParameter OptionalNumber(string name) => new(name, SpecParameterKind.Number, false, true, null);
 
+    public static SpecParameter Integer(string name) => new(name, SpecParameterKind.Integer, true, false, null);
+
     public static SpecParameter Integer(string name, double defaultValue) => new(name, SpecParameterKind.Integer, false, false, defaultValue);
 
     public static SpecParameter OptionalInteger(string name) => new(name, SpecParameterKind.Integer, false, true, null);
@@ -34,6 +36,8 @@ internal sealed record SpecParameter(
     public static SpecParameter OptionalChoice(string name, params string[] choices) => new(name, SpecParameterKind.Choice, false, true, null, choices);
 
     public static SpecParameter Numbers(string name) => new(name, SpecParameterKind.Numbers, true, false, null);
+
+    public static SpecParameter OptionalNumbers(string name) => new(name, SpecParameterKind.Numbers, false, true, null);
 
     public static SpecParameter PerGroup(string name) => new(name, SpecParameterKind.PerGroup, true, false, null);
 

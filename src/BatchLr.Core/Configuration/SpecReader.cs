@@ -49,39 +49,38 @@ internal static class SpecReader
             throw SpecErrors.Invalid(typePath, Quote(name), "the top-level schedule only, since it reacts to reported metrics; it cannot be nested");
         }
 
-        foreach (string key in properties.Keys)
-        {
-            if (key != TypeKey && type.Find(key) is null)
-            {
-                throw SpecErrors.Unknown(path + "." + key, name, type.Parameters.Select(p => p.Name));
-            }
-        }
-
-        var values = new KeyValuePair<string, object?>[type.Parameters.Count];
-        for (int i = 0; i < values.Length; i++)
-        {
-            SpecParameter parameter = type.Parameters[i];
-            string fieldPath = path + "." + parameter.Name;
-            object? value;
-            if (properties.TryGetValue(parameter.Name, out JsonElement field))
-            {
-                value = ReadValue(field, fieldPath, parameter, groups);
-            }
-            else if (parameter.Required)
-            {
-                throw SpecErrors.Missing(fieldPath, name);
-            }
-            else
-            {
-                value = parameter.Default;
-            }
-
-            values[i] = new KeyValuePair<string, object?>(parameter.Name, value);
-        }
-
-        var node = new SpecNode(name, path, values);
+        SpecNode node = ReadParameters(properties, path, name, name, type.Parameters, groups);
         type.Check?.Invoke(node);
         return type.Normalize is null ? node : type.Normalize(node);
+    }
+
+    /// <summary>Reads an object of a small family of types that are not schedules, such as the batch policy or the scaling rule.</summary>
+    /// <param name="element">The object.</param>
+    /// <param name="path">Its JSON path.</param>
+    /// <param name="family">What the family is called in messages, such as <c>batch</c>.</param>
+    /// <param name="types">Each type name of the family, with its parameters in canonical order.</param>
+    /// <returns>The node, every parameter present, defaults filled in.</returns>
+    public static SpecNode ReadVariant(JsonElement element, string path, string family, IReadOnlyDictionary<string, SpecParameter[]> types)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw SpecErrors.WrongType(path, element, "a " + family + " object with a \"type\"");
+        }
+
+        Dictionary<string, JsonElement> properties = Properties(element, path);
+        string typePath = path + "." + TypeKey;
+        if (!properties.TryGetValue(TypeKey, out JsonElement typeElement))
+        {
+            throw SpecErrors.Missing(typePath, "every " + family + " object");
+        }
+
+        string? name = typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : null;
+        if (name is null || !types.TryGetValue(name, out SpecParameter[]? parameters))
+        {
+            throw SpecErrors.WrongType(typePath, typeElement, "one of " + string.Join(", ", types.Keys));
+        }
+
+        return ReadParameters(properties, path, name, family + " " + name, parameters, groups: 1);
     }
 
     public static Dictionary<string, JsonElement> Properties(JsonElement element, string path)
@@ -129,6 +128,47 @@ internal static class SpecReader
     public static string Index(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
 
     public static string Quote(string text) => "\"" + text + "\"";
+
+    private static SpecNode ReadParameters(
+        Dictionary<string, JsonElement> properties,
+        string path,
+        string name,
+        string owner,
+        IReadOnlyList<SpecParameter> parameters,
+        int groups)
+    {
+        foreach (string key in properties.Keys)
+        {
+            if (key != TypeKey && !parameters.Any(p => p.Name == key))
+            {
+                throw SpecErrors.Unknown(path + "." + key, owner, parameters.Select(p => p.Name));
+            }
+        }
+
+        var values = new KeyValuePair<string, object?>[parameters.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            SpecParameter parameter = parameters[i];
+            string fieldPath = path + "." + parameter.Name;
+            object? value;
+            if (properties.TryGetValue(parameter.Name, out JsonElement field))
+            {
+                value = ReadValue(field, fieldPath, parameter, groups);
+            }
+            else if (parameter.Required)
+            {
+                throw SpecErrors.Missing(fieldPath, owner);
+            }
+            else
+            {
+                value = parameter.Default;
+            }
+
+            values[i] = new KeyValuePair<string, object?>(parameter.Name, value);
+        }
+
+        return new SpecNode(name, path, values);
+    }
 
     private static object? ReadValue(JsonElement element, string path, SpecParameter parameter, int groups)
     {
