@@ -23,6 +23,9 @@ public class AnnealScheduleBenchmarks
     private readonly LearningRateSchedule _polynomial = Schedule.Polynomial(Initial, 0.0, Duration, Power);
     private readonly LearningRateSchedule _cosine = Schedule.CosineAnnealing(Initial, Final, Duration);
     private StepCounter _counter;
+    private LearningRateSchedule? _linearTable;
+    private LearningRateSchedule? _polynomialTable;
+    private LearningRateSchedule? _cosineTable;
     private TorchSharpScheduler? _torchLinear;
     private TorchSharpScheduler? _torchPolynomial;
     private TorchSharpScheduler? _torchCosine;
@@ -30,6 +33,9 @@ public class AnnealScheduleBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        _linearTable = _linear.Tabulate(StepCounter.Horizon);
+        _polynomialTable = _polynomial.Tabulate(StepCounter.Horizon);
+        _cosineTable = _cosine.Tabulate(StepCounter.Horizon);
         _torchLinear = new(Initial, o => lr_scheduler.LinearLR(o, start_factor: 1.0, end_factor: EndFactor, total_iters: Duration));
         _torchPolynomial = new(Initial, o => lr_scheduler.PolynomialLR(o, total_iters: Duration, power: Power));
         _torchCosine = new(Initial, o => lr_scheduler.CosineAnnealingLR(o, T_max: Duration, eta_min: Final));
@@ -53,6 +59,9 @@ public class AnnealScheduleBenchmarks
     public double Linear_BatchLr() => _linear.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("Linear")]
+    public double Linear_BatchLrTabulated() => _linearTable!.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("Linear")]
     public void Linear_TorchSharp() => _torchLinear!.Step(_counter.Next());
 
     [Benchmark(Baseline = true), BenchmarkCategory("Polynomial")]
@@ -62,6 +71,9 @@ public class AnnealScheduleBenchmarks
     public double Polynomial_BatchLr() => _polynomial.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("Polynomial")]
+    public double Polynomial_BatchLrTabulated() => _polynomialTable!.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("Polynomial")]
     public void Polynomial_TorchSharp() => _torchPolynomial!.Step(_counter.Next());
 
     [Benchmark(Baseline = true), BenchmarkCategory("CosineAnnealing")]
@@ -69,6 +81,9 @@ public class AnnealScheduleBenchmarks
 
     [Benchmark, BenchmarkCategory("CosineAnnealing")]
     public double CosineAnnealing_BatchLr() => _cosine.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("CosineAnnealing")]
+    public double CosineAnnealing_BatchLrTabulated() => _cosineTable!.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("CosineAnnealing")]
     public void CosineAnnealing_TorchSharp() => _torchCosine!.Step(_counter.Next());

@@ -22,11 +22,13 @@ public class ComposedScheduleBenchmarks
 
     private readonly LearningRateSchedule _warmupCosine = Schedule.CosineAnnealing(Peak, Final, Decay).WithWarmup(Warmup, WarmupStart);
     private StepCounter _counter;
+    private LearningRateSchedule? _warmupCosineTable;
     private TorchSharpScheduler? _torchWarmupCosine;
 
     [GlobalSetup]
     public void Setup()
     {
+        _warmupCosineTable = _warmupCosine.Tabulate(StepCounter.Horizon);
         _torchWarmupCosine = new(Peak, o => lr_scheduler.SequentialLR(
             o,
             [
@@ -45,6 +47,9 @@ public class ComposedScheduleBenchmarks
 
     [Benchmark, BenchmarkCategory("WarmupCosine")]
     public double WarmupCosine_BatchLr() => _warmupCosine.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("WarmupCosine")]
+    public double WarmupCosine_BatchLrTabulated() => _warmupCosineTable!.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("WarmupCosine")]
     public void WarmupCosine_TorchSharp() => _torchWarmupCosine!.Step(_counter.Next());

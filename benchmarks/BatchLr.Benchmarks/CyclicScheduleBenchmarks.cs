@@ -37,6 +37,9 @@ public class CyclicScheduleBenchmarks
         new OneCycleOptions { MaxLearningRate = Max, TotalSteps = OneCycleSteps });
 
     private StepCounter _counter;
+    private LearningRateSchedule? _restartsTable;
+    private LearningRateSchedule? _cyclicTable;
+    private LearningRateSchedule? _oneCycleTable;
     private TorchSharpScheduler? _torchRestarts;
     private TorchSharpScheduler? _torchCyclic;
     private TorchSharpScheduler? _torchOneCycle;
@@ -44,6 +47,9 @@ public class CyclicScheduleBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        _restartsTable = _restarts.Tabulate(StepCounter.Horizon);
+        _cyclicTable = _cyclic.Tabulate(StepCounter.Horizon);
+        _oneCycleTable = _oneCycle.Tabulate(StepCounter.Horizon);
         _torchRestarts = new(Max, o => lr_scheduler.LambdaLR(o, t => RestartsInline(t) / Max));
         _torchCyclic = new(Max, o => lr_scheduler.CyclicLR(o, CyclicBase, Max, step_size_up: StepSizeUp, cycle_momentum: false));
         _torchOneCycle = new(Max, o => lr_scheduler.OneCycleLR(o, Max, total_steps: OneCycleSteps, cycle_momentum: false));
@@ -67,6 +73,9 @@ public class CyclicScheduleBenchmarks
     public double CosineWarmRestarts_BatchLr() => _restarts.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("CosineWarmRestarts")]
+    public double CosineWarmRestarts_BatchLrTabulated() => _restartsTable!.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("CosineWarmRestarts")]
     public void CosineWarmRestarts_TorchSharp() => _torchRestarts!.Step(_counter.Next());
 
     [Benchmark(Baseline = true), BenchmarkCategory("Cyclic")]
@@ -76,6 +85,9 @@ public class CyclicScheduleBenchmarks
     public double Cyclic_BatchLr() => _cyclic.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("Cyclic")]
+    public double Cyclic_BatchLrTabulated() => _cyclicTable!.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("Cyclic")]
     public void Cyclic_TorchSharp() => _torchCyclic!.Step(_counter.Next());
 
     [Benchmark(Baseline = true), BenchmarkCategory("OneCycle")]
@@ -83,6 +95,9 @@ public class CyclicScheduleBenchmarks
 
     [Benchmark, BenchmarkCategory("OneCycle")]
     public double OneCycle_BatchLr() => _oneCycle.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("OneCycle")]
+    public double OneCycle_BatchLrTabulated() => _oneCycleTable!.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("OneCycle")]
     public void OneCycle_TorchSharp() => _torchOneCycle!.Step(_counter.Next());

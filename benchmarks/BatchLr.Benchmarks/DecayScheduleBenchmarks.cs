@@ -23,6 +23,9 @@ public class DecayScheduleBenchmarks
     private readonly LearningRateSchedule _multiStep = Schedule.MultiStep(Initial, [300, 600, 900], Gamma);
     private readonly LearningRateSchedule _exponential = Schedule.Exponential(Initial, Rate);
     private StepCounter _counter;
+    private LearningRateSchedule? _stepTable;
+    private LearningRateSchedule? _multiStepTable;
+    private LearningRateSchedule? _exponentialTable;
     private TorchSharpScheduler? _torchStep;
     private TorchSharpScheduler? _torchMultiStep;
     private TorchSharpScheduler? _torchExponential;
@@ -30,6 +33,9 @@ public class DecayScheduleBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        _stepTable = _step.Tabulate(StepCounter.Horizon);
+        _multiStepTable = _multiStep.Tabulate(StepCounter.Horizon);
+        _exponentialTable = _exponential.Tabulate(StepCounter.Horizon);
         _torchStep = new(Initial, o => lr_scheduler.StepLR(o, StepSize, Gamma));
         _torchMultiStep = new(Initial, o => lr_scheduler.MultiStepLR(o, Milestones, Gamma));
         _torchExponential = new(Initial, o => lr_scheduler.ExponentialLR(o, Rate));
@@ -53,6 +59,9 @@ public class DecayScheduleBenchmarks
     public double Step_BatchLr() => _step.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("Step")]
+    public double Step_BatchLrTabulated() => _stepTable!.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("Step")]
     public void Step_TorchSharp() => _torchStep!.Step(_counter.Next());
 
     [Benchmark(Baseline = true), BenchmarkCategory("MultiStep")]
@@ -62,6 +71,9 @@ public class DecayScheduleBenchmarks
     public double MultiStep_BatchLr() => _multiStep.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("MultiStep")]
+    public double MultiStep_BatchLrTabulated() => _multiStepTable!.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("MultiStep")]
     public void MultiStep_TorchSharp() => _torchMultiStep!.Step(_counter.Next());
 
     [Benchmark(Baseline = true), BenchmarkCategory("Exponential")]
@@ -69,6 +81,9 @@ public class DecayScheduleBenchmarks
 
     [Benchmark, BenchmarkCategory("Exponential")]
     public double Exponential_BatchLr() => _exponential.Evaluate(_counter.Next());
+
+    [Benchmark, BenchmarkCategory("Exponential")]
+    public double Exponential_BatchLrTabulated() => _exponentialTable!.Evaluate(_counter.Next());
 
     [Benchmark, BenchmarkCategory("Exponential")]
     public void Exponential_TorchSharp() => _torchExponential!.Step(_counter.Next());

@@ -1,48 +1,59 @@
-// QuickStart: trains a small TorchSharp model while a BatchLr schedule sets the learning rate.
-// Run from the repository root: dotnet run --project samples/QuickStart
+// QuickStart: trains a small TorchSharp model while BatchLr plans every step from a JSON spec:
+// the learning rate, the batch size, and how the batch is split into micro-batches that fit.
+// Run from the repository root: dotnet run --project samples/QuickStart [-- path/to/spec.json]
 using System;
 using System.Globalization;
 using System.IO;
-using BatchLr;
 using BatchLr.Configuration;
-using BatchLr.Schedules;
+using BatchLr.Planning;
 using BatchLr.TorchSharp.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-const int Steps = 60;
-const int BatchSize = 32;
+const int Steps = 300;
+const int DatasetSize = 1024;
 
 torch.random.manual_seed(7);
 
 // Data: y = sin(3x) + noise on [-1, 1].
-using var inputs = rand(1024, 1) * 2 - 1;
-using var targets = sin(inputs * 3) + randn(1024, 1) * 0.05;
+using var inputs = rand(DatasetSize, 1) * 2 - 1;
+using var targets = sin(inputs * 3) + randn(DatasetSize, 1) * 0.05;
 
-var model = nn.Sequential(
-    ("hidden", nn.Linear(1, 32)),
-    ("act", nn.Tanh()),
-    ("out", nn.Linear(32, 1)));
+var model = nn.Sequential(("hidden", nn.Linear(1, 32)), ("act", nn.Tanh()), ("out", nn.Linear(32, 1)));
 var optimizer = optim.SGD(model.parameters(), learningRate: 0.1, momentum: 0.9);
 
-// The schedule comes from a spec with Hugging Face's names (schedule.json, next to this file);
-// pass another spec's path as the first argument to try it.
+// The plan comes from a spec (schedule.json, next to this file); pass another spec's path to try it.
 string specPath = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "schedule.json");
-OptimizerSchedule schedule = ScheduleSpec.Parse(File.ReadAllText(specPath)).Build();
+ScheduleSpec spec = ScheduleSpec.Parse(File.ReadAllText(specPath));
+var planner = new TrainingPlanner(spec.BuildPlannerOptions(DatasetSize));
 
-Console.WriteLine("step,lr,loss");
+Console.WriteLine("step,lr,batch,micro_batches,epoch,loss");
 for (int step = 0; step < Steps; step++)
 {
-    var progress = TrainingProgress.AtStep(step);
-    optimizer.ApplyLearningRates(schedule.LearningRates!, progress);
-    double lr = schedule.GetLearningRate(0, progress);
-
-    using var scope = NewDisposeScope();
-    var index = randint(0, 1024, [BatchSize], dtype: ScalarType.Int64);
-    var loss = nn.functional.mse_loss(model.forward(inputs[index]), targets[index]);
+    StepPlan plan = planner.Plan();
+    optimizer.Apply(plan);
     optimizer.zero_grad();
-    loss.backward();
-    optimizer.step();
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{step},{lr:G6},{loss.item<float>():F5}"));
+    // Accumulate the step's micro-batches; weighting each mean loss by its share keeps the gradient a mean over the batch.
+    double loss = 0;
+    for (int i = 0; i < plan.Batch.AccumulationSteps; i++)
+    {
+        using var scope = NewDisposeScope();
+        var index = randint(0, DatasetSize, [plan.Batch.GetMicroBatchSize(i)], dtype: ScalarType.Int64);
+        var microLoss = nn.functional.mse_loss(model.forward(inputs[index]), targets[index]) * plan.Batch.GetLossWeight(i);
+        microLoss.backward();
+        loss += microLoss.item<float>();
+    }
+
+    optimizer.step();
+    planner.Complete(new StepOutcome(plan.Batch.GlobalBatchSize) { Loss = loss });
+
+    if (step % 10 != 0 && step != Steps - 1)
+    {
+        continue; // print every tenth step, and the last
+    }
+
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"{step},{plan.LearningRate:G6},{plan.Batch.GlobalBatchSize},{plan.Batch.AccumulationSteps},{plan.Progress.Epoch:F3},{loss:F5}"));
 }

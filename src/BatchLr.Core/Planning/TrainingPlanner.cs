@@ -99,7 +99,8 @@ public sealed class TrainingPlanner
     public void Complete(in StepOutcome outcome)
     {
         Validate(outcome);
-        StepPlan plan = Plan();
+        int batch = _policy.GetBatchSize(_progress);
+        double advance = _scaling.ScalesProgress ? _scaling.GetFactor(batch, _noise.Current) : 1.0;
 
         if (outcome.Gradients is { } gradients)
         {
@@ -114,11 +115,11 @@ public sealed class TrainingPlanner
         long samples = _progress.Samples + outcome.Samples;
         double epoch = _datasetSize is { } size ? (double)samples / size : 0.0;
         _progress = new TrainingProgress(_progress.Step + 1, samples, _progress.Tokens + outcome.Tokens, epoch);
-        _position += _scaling.ScalesProgress ? plan.LearningRateFactor : 1.0;
+        _position += advance;
 
         _adaptive?.Observe(new BatchFeedback(
             _progress,
-            plan.Batch.GlobalBatchSize,
+            batch,
             outcome.ValidationMetric ?? double.NaN,
             _noise.Current,
             outcome.Seconds ?? double.NaN));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using BatchLr.Planning;
 using BatchLr.Schedules;
 using static TorchSharp.torch.optim;
 
@@ -81,11 +82,28 @@ public static class OptimizerScheduleExtensions
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(schedule);
+        ApplyCore(optimizer, new ScheduleValues(schedule, progress), nameof(schedule));
+    }
+
+    /// <summary>Sets each parameter group's learning rate, and its momentum or beta1 where the plan drives one, from a planned step.</summary>
+    /// <param name="optimizer">The optimizer whose groups are updated.</param>
+    /// <param name="plan">The step's plan from <see cref="TrainingPlanner.Plan"/>; its learning rates include the batch-size scaling factor.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The plan's group count differs from the optimizer's; no group is changed.</exception>
+    /// <exception cref="InvalidOperationException">The plan drives momentum and a group has neither momentum nor betas; no group is changed.</exception>
+    public static void Apply(this Optimizer optimizer, in StepPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ApplyCore(optimizer, new PlanValues(plan), nameof(plan));
+    }
+
+    private static void ApplyCore<TValues>(Optimizer optimizer, TValues source, string name)
+        where TValues : struct, IGroupValues
+    {
         IReadOnlyList<ILearningRateController> groups = ParamGroups.Of(optimizer);
         int count = groups.Count;
-        CheckGroupCount(count, schedule.GroupCount, nameof(schedule));
-
-        bool momentum = schedule.HasMomentum;
+        CheckGroupCount(count, source.GroupCount, name);
+        bool momentum = source.HasMomentum;
         if (momentum)
         {
             for (int i = 0; i < count; i++)
@@ -94,7 +112,7 @@ public static class OptimizerScheduleExtensions
                 {
                     throw new InvalidOperationException(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"The schedule drives momentum, but parameter group {i} of the {optimizer.GetType().Name} optimizer has neither a momentum nor betas; use an optimizer with momentum (SGD, RMSProp) or betas (Adam, AdamW, ...), or a schedule without momentum."));
+                        $"The schedule drives momentum, but parameter group {i} of the {optimizer.GetType().Name} optimizer has neither a momentum nor betas; use an optimizer with momentum (SGD, RMSProp) or betas (Adam, AdamW, ...), or a schedule without momentum. No group was changed."));
                 }
             }
         }
@@ -103,10 +121,10 @@ public static class OptimizerScheduleExtensions
         Span<double> values = count <= MaxStackGroups ? stackalloc double[length] : new double[length];
         for (int i = 0; i < count; i++)
         {
-            values[i] = schedule.GetLearningRate(i, progress);
+            values[i] = source.GetLearningRate(i);
             if (momentum)
             {
-                values[count + i] = schedule.GetMomentum(i, progress);
+                values[count + i] = source.GetMomentum(i);
             }
         }
 
@@ -142,5 +160,39 @@ public static class OptimizerScheduleExtensions
                 string.Create(CultureInfo.InvariantCulture, $"'{name}' has {given} parameter groups; it must have one per parameter group of the optimizer, {groups}. No group was changed."),
                 name);
         }
+    }
+
+    /// <summary>Reads the values of each parameter group from a schedule or a plan, without allocating.</summary>
+    private interface IGroupValues
+    {
+        int GroupCount { get; }
+
+        bool HasMomentum { get; }
+
+        double GetLearningRate(int group);
+
+        double GetMomentum(int group);
+    }
+
+    private readonly struct ScheduleValues(OptimizerSchedule schedule, TrainingProgress progress) : IGroupValues
+    {
+        public int GroupCount => schedule.GroupCount;
+
+        public bool HasMomentum => schedule.HasMomentum;
+
+        public double GetLearningRate(int group) => schedule.GetLearningRate(group, progress);
+
+        public double GetMomentum(int group) => schedule.GetMomentum(group, progress);
+    }
+
+    private readonly struct PlanValues(StepPlan plan) : IGroupValues
+    {
+        public int GroupCount => plan.GroupCount;
+
+        public bool HasMomentum => plan.HasMomentum;
+
+        public double GetLearningRate(int group) => plan.GetLearningRate(group);
+
+        public double GetMomentum(int group) => plan.GetMomentum(group);
     }
 }

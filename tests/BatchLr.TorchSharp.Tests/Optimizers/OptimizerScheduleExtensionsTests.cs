@@ -27,6 +27,42 @@ public class OptimizerScheduleExtensionsTests
     }
 
     [Fact]
+    public void Apply_StepPlan_SetsScaledRateOfEachGroup()
+    {
+        using var model = TwoLayers();
+        using var sgd = TwoGroupSgd(model);
+        var planner = new Planning.TrainingPlanner(new Planning.TrainingPlannerOptions
+        {
+            Schedule = new OptimizerSchedule([Schedule.Constant(0.1), Schedule.Constant(0.02)]),
+            BatchSize = Batching.BatchSizePolicy.Fixed(256),
+            Scaling = Scaling.LearningRateScaling.SquareRoot(64),
+        });
+
+        sgd.Apply(planner.Plan());
+
+        // sqrt(256 / 64) = 2 multiplies both groups' scheduled rates.
+        Rates(sgd).Should().Equal(0.2, 0.04);
+    }
+
+    [Fact]
+    public void Apply_StepPlanWithOtherGroupCount_ThrowsAndChangesNothing()
+    {
+        using var model = TwoLayers();
+        using var sgd = TwoGroupSgd(model);
+        var before = Rates(sgd).ToArray();
+        var planner = new Planning.TrainingPlanner(new Planning.TrainingPlannerOptions
+        {
+            Schedule = new OptimizerSchedule([Schedule.Constant(0.5)]),
+            BatchSize = Batching.BatchSizePolicy.Fixed(8),
+        });
+
+        var act = () => sgd.Apply(planner.Plan());
+
+        act.Should().Throw<ArgumentException>().WithParameterName("plan").WithMessage("*1 parameter groups*2*No group was changed*");
+        Rates(sgd).Should().Equal(before);
+    }
+
+    [Fact]
     public void Apply_OneCycleMomentum_SetsSgdMomentum()
     {
         using var model = TwoLayers();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using BatchLr.Feedback;
 using BatchLr.Internal;
 
 namespace BatchLr.Schedules.Reactive;
@@ -21,19 +22,12 @@ namespace BatchLr.Schedules.Reactive;
 /// </remarks>
 public sealed class ReduceOnPlateau
 {
-    private readonly PlateauMode _mode;
     private readonly double _factor;
-    private readonly int _patience;
-    private readonly double _threshold;
-    private readonly ThresholdMode _thresholdMode;
-    private readonly int _cooldown;
     private readonly double[] _minimums;
     private readonly double _eps;
     private readonly double[] _rates;
-    private double? _best;
-    private int _badReports;
-    private int _cooldownLeft;
-    private long _reports;
+    private readonly PlateauDetector _detector;
+    private readonly ReduceOnPlateauOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="ReduceOnPlateau"/> class at the start of training.</summary>
     /// <param name="options">The configuration; checked once and copied.</param>
@@ -111,12 +105,7 @@ public sealed class ReduceOnPlateau
             throw Guard.OutOfRange("state.Reports", state.Reports, "zero or more");
         }
 
-        _mode = options.Mode;
         _factor = options.Factor;
-        _patience = options.Patience;
-        _threshold = options.Threshold;
-        _thresholdMode = options.ThresholdMode;
-        _cooldown = options.Cooldown;
         _eps = options.Eps;
         _minimums = new double[groups];
         for (int i = 0; i < groups; i++)
@@ -124,17 +113,31 @@ public sealed class ReduceOnPlateau
             _minimums[i] = minimums![minimums.Count == 1 ? 0 : i];
         }
 
-        _best = state.Best;
-        _badReports = state.BadReports;
-        _cooldownLeft = state.CooldownLeft;
-        _reports = state.Reports;
+        _detector = new PlateauDetector(options.Mode, options.Patience, options.Threshold, options.ThresholdMode, options.Cooldown)
+        {
+            Best = state.Best,
+            BadReports = state.BadReports,
+            CooldownLeft = state.CooldownLeft,
+            Reports = state.Reports,
+        };
+        _options = new ReduceOnPlateauOptions
+        {
+            Mode = options.Mode,
+            Factor = options.Factor,
+            Patience = options.Patience,
+            Threshold = options.Threshold,
+            ThresholdMode = options.ThresholdMode,
+            Cooldown = options.Cooldown,
+            MinLearningRates = _minimums,
+            Eps = options.Eps,
+        };
     }
 
     /// <summary>Gets the number of parameter groups.</summary>
     public int GroupCount => _rates.Length;
 
     /// <summary>Gets a snapshot of the state, to save with a checkpoint.</summary>
-    public ReduceOnPlateauState State => new((double[])_rates.Clone(), _best, _badReports, _cooldownLeft, _reports);
+    public ReduceOnPlateauState State => new((double[])_rates.Clone(), _detector.Best, _detector.BadReports, _detector.CooldownLeft, _detector.Reports);
 
     /// <summary>Returns the learning rate now in effect for a parameter group.</summary>
     /// <param name="group">The group index, from 0 to <see cref="GroupCount"/> - 1.</param>
@@ -161,24 +164,7 @@ public sealed class ReduceOnPlateau
             throw Guard.OutOfRange(nameof(metric), metric, "a finite number; a NaN or infinite metric would corrupt the best value, so it is refused and the state is unchanged");
         }
 
-        _reports++;
-        if (IsBetter(metric))
-        {
-            _best = metric;
-            _badReports = 0;
-        }
-        else
-        {
-            _badReports++;
-        }
-
-        if (_cooldownLeft > 0)
-        {
-            _cooldownLeft--;
-            _badReports = 0;
-        }
-
-        if (_badReports <= _patience)
+        if (!_detector.Observe(metric))
         {
             return false;
         }
@@ -195,8 +181,6 @@ public sealed class ReduceOnPlateau
             }
         }
 
-        _cooldownLeft = _cooldown;
-        _badReports = 0;
         return reduced;
     }
 
@@ -205,34 +189,18 @@ public sealed class ReduceOnPlateau
     /// <exception cref="ArgumentException">A field of the state breaks its rule; nothing is changed.</exception>
     public void Restore(ReduceOnPlateauState state)
     {
-        var restored = new ReduceOnPlateau(
-            new ReduceOnPlateauOptions { MinLearningRates = _minimums, Factor = _factor, Patience = _patience, Threshold = _threshold, ThresholdMode = _thresholdMode, Cooldown = _cooldown, Eps = _eps, Mode = _mode },
-            Guard.NotNull(state));
-        if (restored.GroupCount != GroupCount)
+        Guard.NotNull(state);
+        if (state.LearningRates is { } rates && rates.Count != GroupCount)
         {
-            throw Guard.OutOfRange("state.LearningRates.Count", restored.GroupCount, "the number of parameter groups, " + GroupCount.ToString(CultureInfo.InvariantCulture));
+            throw Guard.OutOfRange("state.LearningRates.Count", rates.Count, "the number of parameter groups, " + GroupCount.ToString(CultureInfo.InvariantCulture));
         }
+
+        var restored = new ReduceOnPlateau(_options, state);
 
         Array.Copy(restored._rates, _rates, _rates.Length);
-        _best = restored._best;
-        _badReports = restored._badReports;
-        _cooldownLeft = restored._cooldownLeft;
-        _reports = restored._reports;
-    }
-
-    private bool IsBetter(double metric)
-    {
-        if (_best is not { } best)
-        {
-            return true;
-        }
-
-        return (_mode, _thresholdMode) switch
-        {
-            (PlateauMode.Min, ThresholdMode.Relative) => metric < best * (1.0 - _threshold),
-            (PlateauMode.Min, ThresholdMode.Absolute) => metric < best - _threshold,
-            (PlateauMode.Max, ThresholdMode.Relative) => metric > best * (1.0 + _threshold),
-            _ => metric > best + _threshold,
-        };
+        _detector.Best = restored._detector.Best;
+        _detector.BadReports = restored._detector.BadReports;
+        _detector.CooldownLeft = restored._detector.CooldownLeft;
+        _detector.Reports = restored._detector.Reports;
     }
 }
