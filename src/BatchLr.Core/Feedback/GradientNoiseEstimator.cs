@@ -20,6 +20,7 @@ public sealed class GradientNoiseEstimator
     private double _gradientAverage;
     private double _traceAverage;
     private long _observations;
+    private GradientNoise _current = GradientNoise.Unknown;
 
     /// <summary>Initializes a new instance of the <see cref="GradientNoiseEstimator"/> class.</summary>
     /// <param name="decay">The moving-average decay <c>β</c>: each new estimate enters with weight <c>1 - β</c>; from 0 up to, not including, 1. The default is 0.95.</param>
@@ -41,6 +42,7 @@ public sealed class GradientNoiseEstimator
             _gradientAverage = state.GradientSquaredNormAverage;
             _traceAverage = state.CovarianceTraceAverage;
             _observations = state.Observations;
+            Refresh();
         }
     }
 
@@ -51,19 +53,7 @@ public sealed class GradientNoiseEstimator
     public GradientNoiseEstimatorState State => new(_gradientAverage, _traceAverage, _observations);
 
     /// <summary>Gets the current bias-corrected estimates, or <see cref="GradientNoise.Unknown"/> before the first measurement.</summary>
-    public GradientNoise Current
-    {
-        get
-        {
-            if (_observations == 0)
-            {
-                return GradientNoise.Unknown;
-            }
-
-            double correction = 1.0 - Math.Pow(_decay, _observations);
-            return new GradientNoise(_gradientAverage / correction, _traceAverage / correction);
-        }
-    }
+    public GradientNoise Current => _current;
 
     /// <summary>Adds one step's measurement.</summary>
     /// <param name="statistics">The squared norms at two batch sizes.</param>
@@ -90,5 +80,19 @@ public sealed class GradientNoiseEstimator
         _gradientAverage = (_decay * _gradientAverage) + ((1.0 - _decay) * gradient);
         _traceAverage = (_decay * _traceAverage) + ((1.0 - _decay) * trace);
         _observations++;
+        Refresh();
+    }
+
+    // The bias-corrected estimates are a function of the state alone, computed once per change.
+    private void Refresh()
+    {
+        if (_observations == 0)
+        {
+            _current = GradientNoise.Unknown;
+            return;
+        }
+
+        double correction = 1.0 - Math.Pow(_decay, _observations);
+        _current = new GradientNoise(_gradientAverage / correction, _traceAverage / correction);
     }
 }
