@@ -114,6 +114,10 @@ public sealed class BatchSizeConstraints
     /// <returns><see langword="true"/> when it lies inside the bounds and is a multiple of <see cref="Granularity"/>.</returns>
     public bool Allows(int batchSize) => batchSize >= LowestAllowed && batchSize <= HighestAllowed && batchSize % Granularity == 0;
 
+    /// <summary>The same rules with the maximum lowered to <paramref name="maximum"/> (kept if already lower).</summary>
+    internal BatchSizeConstraints WithMaximum(int maximum) =>
+        maximum >= Maximum ? this : new BatchSizeConstraints(Minimum, maximum, Multiple, Replicas, ElasticReplicaCounts);
+
     internal int ApplyCore(double wanted)
     {
         double units = wanted / Granularity;

@@ -131,7 +131,7 @@ public static class BatchSizePolicy
         }
 
         constraints ??= BatchSizeConstraints.None;
-        var capped = new BatchSizeConstraints(constraints.Minimum, Math.Min(maximum, constraints.Maximum), constraints.Multiple, constraints.Replicas, constraints.ElasticReplicaCounts);
+        BatchSizeConstraints capped = constraints.WithMaximum(maximum);
         return FromCurve(Schedule.Step(initial, interval, factor).Clamp(0, maximum).On(clock), capped);
     }
 
@@ -185,7 +185,7 @@ public static class BatchSizePolicy
         }
 
         constraints ??= BatchSizeConstraints.None;
-        var capped = new BatchSizeConstraints(constraints.Minimum, Math.Min(maximumBatchSize, constraints.Maximum), constraints.Multiple, constraints.Replicas, constraints.ElasticReplicaCounts);
+        BatchSizeConstraints capped = constraints.WithMaximum(maximumBatchSize);
         return new CurveBatchSizePolicy(new DecayEquivalentCurve(schedule, referenceBatchSize, maximumBatchSize), capped);
     }
 

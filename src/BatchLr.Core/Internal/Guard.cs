@@ -121,6 +121,25 @@ internal static class Guard
         return copy;
     }
 
+    /// <summary>Copies a list that must hold at least one item and no <see langword="null"/>; <paramref name="emptyRule"/> completes "it must hold …".</summary>
+    public static T[] NonEmptyCopy<T>(IReadOnlyList<T>? items, string name, string emptyRule)
+        where T : class
+    {
+        NotNull(items, name);
+        if (items!.Count == 0)
+        {
+            throw new ArgumentException("'" + name + "' is empty; it must hold " + emptyRule + ".", name);
+        }
+
+        var copy = new T[items.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = items[i] ?? throw new ArgumentNullException(name + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+        }
+
+        return copy;
+    }
+
     private static string FormatObject(object? value) => value switch
     {
         null => "null",

@@ -22,10 +22,10 @@ public sealed class OptimizerSchedule
     /// <exception cref="ArgumentException">A list is empty, holds <see langword="null"/>, or the two lists differ in length.</exception>
     public OptimizerSchedule(IReadOnlyList<LearningRateSchedule> learningRates, IReadOnlyList<LearningRateSchedule>? momentum = null)
     {
-        _learningRates = Copy(learningRates, nameof(learningRates));
+        _learningRates = Guard.NonEmptyCopy(learningRates, nameof(learningRates), "one schedule per parameter group");
         if (momentum is not null)
         {
-            _momentum = Copy(momentum, nameof(momentum));
+            _momentum = Guard.NonEmptyCopy(momentum, nameof(momentum), "one schedule per parameter group");
             if (_momentum.Length != _learningRates.Length)
             {
                 throw Guard.OutOfRange("momentum.Count", _momentum.Length, "equal to learningRates.Count, " + _learningRates.Length.ToString(CultureInfo.InvariantCulture));
@@ -161,22 +161,5 @@ public sealed class OptimizerSchedule
         {
             throw Guard.OutOfRange(nameof(group), group, "from 0 to " + (GroupCount - 1).ToString(CultureInfo.InvariantCulture));
         }
-    }
-
-    private static LearningRateSchedule[] Copy(IReadOnlyList<LearningRateSchedule>? items, string name)
-    {
-        Guard.NotNull(items, name);
-        if (items!.Count == 0)
-        {
-            throw new ArgumentException("'" + name + "' is empty; it must hold one schedule per parameter group.", name);
-        }
-
-        var copy = new LearningRateSchedule[items.Count];
-        for (int i = 0; i < copy.Length; i++)
-        {
-            copy[i] = items[i] ?? throw new ArgumentNullException(name + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
-        }
-
-        return copy;
     }
 }

@@ -57,7 +57,7 @@ public static partial class Schedule
     /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
     public static LearningRateSchedule Sequence(IReadOnlyList<LearningRateSchedule> schedules, IReadOnlyList<double> milestones, bool restartClocks = true)
     {
-        LearningRateSchedule[] children = NotNullItems(schedules, nameof(schedules));
+        LearningRateSchedule[] children = Guard.NonEmptyCopy(schedules, nameof(schedules), "at least one schedule");
         double[] bounds = Guard.SortedFinite(milestones, strict: true, allowEmpty: true);
         if (bounds.Length != children.Length - 1)
         {
@@ -79,7 +79,7 @@ public static partial class Schedule
     /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
     public static LearningRateSchedule Product(params LearningRateSchedule[] factors)
     {
-        LearningRateSchedule[] children = NotNullItems(factors, nameof(factors));
+        LearningRateSchedule[] children = Guard.NonEmptyCopy(factors, nameof(factors), "at least one schedule");
         return children.Length == 1 ? children[0] : new ProductSchedule(children);
     }
 
@@ -146,22 +146,5 @@ public static partial class Schedule
         Guard.NotNull(schedule);
         Guard.Positive(count);
         return new TabulatedSchedule(schedule, count);
-    }
-
-    private static LearningRateSchedule[] NotNullItems(IReadOnlyList<LearningRateSchedule>? items, string name)
-    {
-        Guard.NotNull(items, name);
-        if (items!.Count == 0)
-        {
-            throw new ArgumentException("'" + name + "' is empty; it must hold at least one schedule.", name);
-        }
-
-        var copy = new LearningRateSchedule[items.Count];
-        for (int i = 0; i < copy.Length; i++)
-        {
-            copy[i] = items[i] ?? throw new ArgumentNullException(name + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
-        }
-
-        return copy;
     }
 }
