@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using BatchLr.Batching;
+using BatchLr.Feedback;
+using BatchLr.Scaling;
 using BatchLr.Schedules;
 
 namespace BatchLr.Core.Tests.Batching;
@@ -47,6 +49,30 @@ public class BatchSizePolicyValidationTests
             int expected = Math.Min(200, (int)(Math.Round(wanted / 8, MidpointRounding.ToZero) * 8));
             policy.GetBatchSize(new TrainingProgress(0, samples)).Should().Be(expected, "at {0} samples", samples);
         }
+    }
+
+    [Fact]
+    public void DecayEquivalent_WithLinearScaling_KeepsNoiseScaleAtEverySample()
+    {
+        // η: cosine from 0.1 to 0.001 over 20,000 samples; B0 = 32, Bmax = 512, multiple 8. At every sample
+        // the learning rate η(s) · B(s) / B0 over the batch B(s) must equal the original schedule's η(s) / B0,
+        // whatever rounding the constraints applied to B(s).
+        LearningRateSchedule eta = Schedule.CosineAnnealing(0.1, 0.001, 20_000).On(ProgressClock.Samples);
+        var policy = BatchSizePolicy.DecayEquivalent(eta, 32, 512, new BatchSizeConstraints(multiple: 8));
+        var scaling = LearningRateScaling.Linear(32);
+
+        bool capped = false;
+        for (long samples = 0; samples <= 25_000; samples++)
+        {
+            var progress = new TrainingProgress(0, samples);
+            int batch = policy.GetBatchSize(progress);
+            double lr = eta.Evaluate(progress) * scaling.GetFactor(batch, GradientNoise.Unknown);
+            double expected = eta.Evaluate(progress) / 32;
+            (lr / batch).Should().BeApproximately(expected, 1e-12 * expected);
+            capped |= batch == 512;
+        }
+
+        capped.Should().BeTrue("η falls by 100×, so the batch must reach its maximum and the rest of the decay moves to the rate");
     }
 
     [Fact]
