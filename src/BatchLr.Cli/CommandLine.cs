@@ -17,7 +17,7 @@ internal static class CommandLine
 
     public const string Usage =
         """
-        usage: batchlr schedule --spec FILE --steps N [--metrics FILE] [--dataset-size N] [--format csv|md]
+        usage: batchlr schedule --spec FILE --steps N [--metrics FILE] [--dataset-size N] [--tokens-per-sample N] [--format csv|md]
 
         Prints the schedule a JSON spec describes, one row per optimizer step s = 0 .. N-1:
         step, the learning rate of each parameter group (lr, or lr_0, lr_1, ...), and the
@@ -33,6 +33,9 @@ internal static class CommandLine
                              (for ReduceLROnPlateau or a plateau batch), so it shows from row s + 1
           --dataset-size N   samples per epoch, 1 or more, for the epoch clock of a plan
                              (needs a "batch" section; without it epochs stay at 0)
+          --tokens-per-sample N
+                             tokens in one sample, 1 or more, for the tokens clock of a plan
+                             (needs a "batch" section; without it tokens stay at 0)
           --format FORMAT    csv (the default) or md, a GitHub markdown table
           --help             print this help
         """;
@@ -59,10 +62,15 @@ internal static class CommandLine
                 throw new UsageException("'--dataset-size' sets the epoch clock of a training plan; the spec has no \"batch\" section.");
             }
 
+            if (options.TokensPerSample is not null && !spec.HasBatch)
+            {
+                throw new UsageException("'--tokens-per-sample' sets the tokens clock of a training plan; the spec has no \"batch\" section.");
+            }
+
             double[] metrics = options.MetricsPath is null ? [] : ReadMetrics(options.MetricsPath);
             if (spec.HasBatch)
             {
-                PrintPlan(new TrainingPlanner(spec.BuildPlannerOptions(options.DatasetSize)), options.Steps, metrics, options.Format == "md", output);
+                PrintPlan(new TrainingPlanner(spec.BuildPlannerOptions(options.DatasetSize)), options.Steps, metrics, options.TokensPerSample ?? 0, options.Format == "md", output);
             }
             else
             {
@@ -108,7 +116,7 @@ internal static class CommandLine
                 name = name[..equals];
             }
 
-            if (name is not ("--spec" or "--steps" or "--metrics" or "--dataset-size" or "--format"))
+            if (name is not ("--spec" or "--steps" or "--metrics" or "--dataset-size" or "--tokens-per-sample" or "--format"))
             {
                 throw new UsageException("unknown option '" + name + "'.");
             }
@@ -161,7 +169,18 @@ internal static class CommandLine
             datasetSize = size;
         }
 
-        return new Options(spec, steps, values.GetValueOrDefault("--metrics"), datasetSize, format);
+        long? tokensPerSample = null;
+        if (values.TryGetValue("--tokens-per-sample", out string? tokensText))
+        {
+            if (!long.TryParse(tokensText, NumberStyles.None, CultureInfo.InvariantCulture, out long tokens) || tokens < 1)
+            {
+                throw new UsageException("'--tokens-per-sample' is '" + tokensText + "'; it must be a whole number 1 or more.");
+            }
+
+            tokensPerSample = tokens;
+        }
+
+        return new Options(spec, steps, values.GetValueOrDefault("--metrics"), datasetSize, tokensPerSample, format);
     }
 
     private static string ReadFile(string path, string what)
@@ -246,7 +265,7 @@ internal static class CommandLine
         }
     }
 
-    private static void PrintPlan(TrainingPlanner planner, int steps, double[] metrics, bool markdown, TextWriter output)
+    private static void PrintPlan(TrainingPlanner planner, int steps, double[] metrics, long tokensPerSample, bool markdown, TextWriter output)
     {
         StepPlan first = planner.Plan();
         int groups = first.GroupCount;
@@ -291,7 +310,11 @@ internal static class CommandLine
             cells.Add(batch.AccumulationSteps.ToString(CultureInfo.InvariantCulture));
             cells.Add(plan.Progress.Samples.ToString(CultureInfo.InvariantCulture));
             WriteRow(output, cells, markdown);
-            planner.Complete(new StepOutcome(batch.GlobalBatchSize) { ValidationMetric = s < metrics.Length ? metrics[s] : null });
+            planner.Complete(new StepOutcome(batch.GlobalBatchSize)
+            {
+                Tokens = batch.GlobalBatchSize * tokensPerSample,
+                ValidationMetric = s < metrics.Length ? metrics[s] : null,
+            });
         }
     }
 
@@ -332,7 +355,7 @@ internal static class CommandLine
         return suffix < 0 ? message : message[..suffix];
     }
 
-    private sealed record Options(string SpecPath, int Steps, string? MetricsPath, long? DatasetSize, string Format);
+    private sealed record Options(string SpecPath, int Steps, string? MetricsPath, long? DatasetSize, long? TokensPerSample, string Format);
 
     private sealed class UsageException(string message) : Exception(message);
 }

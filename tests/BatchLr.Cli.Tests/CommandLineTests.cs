@@ -190,6 +190,31 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Run_TokenRampWithTokensPerSample_GrowsWithTokensConsumed()
+    {
+        // B = 16 + (64 - 16) · min(tokens, 4096) / 4096, rounded to a multiple of 16; every sample is 32 tokens.
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "token_ramp", "start": 16, "target": 64, "ramp_tokens": 4096, "multiple": 16}}""");
+
+        (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--steps", "6", "--tokens-per-sample", "32");
+
+        // Tokens before each row (each row adds its batch · 32): 0, 512, 1024, 2048, 3072, 4608.
+        // Wanted sizes: 16, 22, 28, 40, 52, 64 → nearest multiples of 16 (ties down): 16, 16, 32, 32, 48, 64.
+        code.Should().Be(0);
+        lines.Skip(1).Select(l => l.Split(',')[2]).Should().Equal("16", "16", "32", "32", "48", "64");
+    }
+
+    [Fact]
+    public void Run_TokensPerSampleWithoutBatch_ExitsTwo()
+    {
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}}""");
+
+        (int code, _, string error) = Run("schedule", "--spec", spec, "--steps", "3", "--tokens-per-sample", "512");
+
+        code.Should().Be(2);
+        error.Should().Contain("'--tokens-per-sample'").And.Contain("no \"batch\" section");
+    }
+
+    [Fact]
     public void Run_PlateauBatchWithMetrics_GrowsFromTheNextRow()
     {
         string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "plateau", "initial_batch_size": 16, "patience": 0}}""");
