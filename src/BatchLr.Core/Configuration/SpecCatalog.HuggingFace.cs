@@ -100,49 +100,44 @@ internal static partial class SpecCatalog
                 SpecParameter.OptionalNumber("min_lr"),
                 SpecParameter.OptionalNumber("min_lr_rate"),
             ],
+            static (node, c) => HuggingFaceWarmup(node, c, Waves(node, c, MinRatio(node, c))))
+        { Check = CheckMinimum };
+
+        yield return new SpecType(
+            "cosine_warmup_with_min_lr",
+            [
+                SpecParameter.Number(Warmup, 0),
+                SpecParameter.Number(Training),
+                SpecParameter.Number("num_cycles", 0.5),
+                SpecParameter.OptionalNumber("min_lr"),
+                SpecParameter.OptionalNumber("min_lr_rate"),
+                SpecParameter.OptionalNumber("warmup_lr_rate"),
+            ],
             static (node, c) =>
             {
-                double? minimum = node.NullableNumber("min_lr");
-                double ratio;
-                if (minimum is { } absolute)
+                // Hugging Face's get_cosine_with_min_lr_schedule_with_warmup_lr_rate counts one step ahead:
+                // the warmup rises (t + 1) / W, or from warmup_lr_rate to 1 over W - 1 steps, and the cosine's
+                // progress is (t - W + 1) / (T - W), so the cosine runs one step ahead of its own milestone.
+                LearningRateSchedule waves = new Schedules.Composition.ShiftedSchedule(Waves(node, c, MinRatio(node, c)), 1.0);
+                double warmup = node.Number(Warmup);
+                if (warmup == 0)
                 {
-                    if (!(c.BaseRate > 0))
-                    {
-                        throw SpecErrors.Invalid(c.RatePath, c.BaseRate, "greater than zero when min_lr is given, since min_lr_rate = min_lr / lr");
-                    }
-
-                    ratio = absolute / c.BaseRate;
-                }
-                else
-                {
-                    ratio = node.Number("min_lr_rate");
+                    return waves;
                 }
 
-                string field = minimum is null ? "min_lr_rate" : "min_lr";
-                if (!(ratio is >= 0 and <= 1))
+                double? rate = node.NullableNumber("warmup_lr_rate");
+                if (rate is { } r && !(r is >= 0 and <= 1))
                 {
-                    throw SpecErrors.Invalid(node.Path + "." + field, node.Number(field), minimum is null ? "between 0 and 1 inclusive" : "between 0 and lr inclusive");
+                    throw SpecErrors.Invalid(node.Path + ".warmup_lr_rate", r, "between 0 and 1 inclusive");
                 }
 
-                return HuggingFaceWarmup(node, c, Waves(node, c, ratio));
+                double start = c.BaseRate * (rate ?? (1.0 / warmup));
+                LearningRateSchedule ramp = warmup >= 2
+                    ? Schedule.PiecewiseLinear([0.0, warmup - 1.0], [start, c.BaseRate])
+                    : Schedule.Constant(start);
+                return Schedule.Sequence([ramp, waves], [warmup]);
             })
-        {
-            Check = static node =>
-            {
-                CheckWarmup(node);
-                bool absolute = node.NullableNumber("min_lr") is not null;
-                bool relative = node.NullableNumber("min_lr_rate") is not null;
-                if (absolute && relative)
-                {
-                    throw SpecErrors.Invalid(node.Path + ".min_lr_rate", "given with min_lr", "left out (or null) when min_lr is given: set exactly one");
-                }
-
-                if (!absolute && !relative)
-                {
-                    throw SpecErrors.Missing(node.Path + ".min_lr_rate", "cosine_with_min_lr, which needs exactly one of min_lr and min_lr_rate,");
-                }
-            },
-        };
+        { Check = CheckMinimum };
 
         yield return new SpecType(
             "warmup_stable_decay",
@@ -198,6 +193,50 @@ internal static partial class SpecCatalog
                 }
             },
         };
+    }
+
+    private static void CheckMinimum(SpecNode node)
+    {
+        CheckWarmup(node);
+        bool absolute = node.NullableNumber("min_lr") is not null;
+        bool relative = node.NullableNumber("min_lr_rate") is not null;
+        if (absolute && relative)
+        {
+            throw SpecErrors.Invalid(node.Path + ".min_lr_rate", "given with min_lr", "left out (or null) when min_lr is given: set exactly one");
+        }
+
+        if (!absolute && !relative)
+        {
+            throw SpecErrors.Missing(node.Path + ".min_lr_rate", node.Type + ", which needs exactly one of min_lr and min_lr_rate,");
+        }
+    }
+
+    /// <summary>Returns the floor as a fraction of <c>b</c>: <c>min_lr_rate</c>, or <c>min_lr / b</c>.</summary>
+    private static double MinRatio(SpecNode node, BuildContext c)
+    {
+        double? minimum = node.NullableNumber("min_lr");
+        double ratio;
+        if (minimum is { } absolute)
+        {
+            if (!(c.BaseRate > 0))
+            {
+                throw SpecErrors.Invalid(c.RatePath, c.BaseRate, "greater than zero when min_lr is given, since min_lr_rate = min_lr / lr");
+            }
+
+            ratio = absolute / c.BaseRate;
+        }
+        else
+        {
+            ratio = node.Number("min_lr_rate");
+        }
+
+        string field = minimum is null ? "min_lr_rate" : "min_lr";
+        if (!(ratio is >= 0 and <= 1))
+        {
+            throw SpecErrors.Invalid(node.Path + "." + field, node.Number(field), minimum is null ? "between 0 and 1 inclusive" : "between 0 and lr inclusive");
+        }
+
+        return ratio;
     }
 
     private static void CheckWarmup(SpecNode node)

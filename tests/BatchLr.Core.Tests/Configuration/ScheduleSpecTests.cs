@@ -234,4 +234,48 @@ public class ScheduleSpecTests
 
         spec.GroupCount.Should().Be(1);
     }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(1, null)]
+    [InlineData(1, 0.2)]
+    [InlineData(5, null)]
+    [InlineData(5, 0.3)]
+    public void CosineWarmupWithMinLr_MatchesHuggingFaceLambda(int warmup, double? warmupRate)
+    {
+        // Hugging Face's _get_cosine_with_min_lr_schedule_with_warmup_lr_rate_lambda, with T = 20, min_lr_rate = 0.05:
+        // t < W: (t + 1) / max(1, W), or r + (1 - r) · t / max(1, W - 1) when warmup_lr_rate r is set;
+        // otherwise p = (t - W + 1) / max(1, T - W), factor = 0.05 + 0.95 · (1 + cos(π p)) / 2.
+        const double B = 0.2;
+        string rate = warmupRate is { } r ? ", \"warmup_lr_rate\": " + r.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+        string json = "{\"lr\": 0.2, \"schedule\": {\"type\": \"cosine_warmup_with_min_lr\", \"num_warmup_steps\": " + warmup + ", \"num_training_steps\": 20, \"min_lr_rate\": 0.05" + rate + "}}";
+        LearningRateSchedule schedule = ScheduleSpec.Parse(json).Build().LearningRates![0];
+
+        // Up to t = T - 1, where p reaches 1; past it Hugging Face's cosine rises again and BatchLr holds the floor.
+        for (int t = 0; t < 20; t++)
+        {
+            double factor;
+            if (t < warmup)
+            {
+                factor = warmupRate is { } wr ? wr + ((1 - wr) * t / Math.Max(1, warmup - 1)) : (t + 1.0) / Math.Max(1, warmup);
+            }
+            else
+            {
+                double p = (t - warmup + 1.0) / Math.Max(1, 20 - warmup);
+                factor = 0.05 + (0.95 * 0.5 * (1 + Math.Cos(Math.PI * p)));
+            }
+
+            schedule.Evaluate(t).Should().BeApproximately(B * factor, 1e-12 * B, "at step {0}", t);
+        }
+
+        schedule.Evaluate(50).Should().BeApproximately(B * 0.05, 1e-15);
+    }
+
+    [Fact]
+    public void CosineWarmupWithMinLr_WarmupRateOutOfRange_NamesItsPath()
+    {
+        var act = () => ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "cosine_warmup_with_min_lr", "num_warmup_steps": 3, "num_training_steps": 10, "min_lr_rate": 0.1, "warmup_lr_rate": 1.5}}""");
+
+        act.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.schedule.warmup_lr_rate");
+    }
 }

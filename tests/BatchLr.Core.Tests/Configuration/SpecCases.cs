@@ -119,6 +119,13 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
             """{"lr": 0.1, "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 10, "min_lr_rate": 0.1}}""",
             () => Schedule.CosineWithMinRatio(B, 0.1, 10),
             s => B * ((0.5 * (1 + Math.Cos(Math.PI * Math.Min(s, 10) / 10.0)) * (1 - 0.1)) + 0.1)),
+        ["cosine_warmup_with_min_lr"] = new(
+            """{"lr": 0.1, "schedule": {"type": "cosine_warmup_with_min_lr", "num_warmup_steps": 4, "num_training_steps": 12, "min_lr_rate": 0.1}}""",
+            () => Schedule.Sequence(
+                [Schedule.PiecewiseLinear([0.0, 3.0], [B / 4, B]), new BatchLr.Schedules.Composition.ShiftedSchedule(Schedule.CosineWithMinRatio(B, 0.1, 8), 1.0)],
+                [4]),
+            s => s < 4 ? B * (s + 1) / 4.0 : B * ((0.5 * (1 + Math.Cos(Math.PI * (s - 4 + 1) / 8.0)) * (1 - 0.1)) + 0.1),
+            Steps: 12),
         ["warmup_stable_decay"] = new(
             """{"lr": 0.1, "schedule": {"type": "warmup_stable_decay", "num_warmup_steps": 2, "num_decay_steps": 4, "num_training_steps": 10}}""",
             () => Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = B, WarmupSteps = 2, StableSteps = 4, DecaySteps = 4 }),
