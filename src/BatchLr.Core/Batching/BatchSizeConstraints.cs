@@ -32,7 +32,6 @@ public sealed class BatchSizeConstraints
 
         Guard.Positive(multiple);
         Guard.Positive(replicas);
-        long granularity = Lcm(multiple, replicas);
         int[] elastic = [];
         if (elasticReplicaCounts is not null)
         {
@@ -46,19 +45,25 @@ public sealed class BatchSizeConstraints
                 }
 
                 elastic[i] = count;
-                granularity = Lcm(granularity, count);
-                if (granularity > maximum)
-                {
-                    break;
-                }
             }
         }
 
-        long lowest = (minimum + granularity - 1) / granularity * granularity;
+        // Every value is at most 2^31, and the running lcm is capped just above the maximum, so no product overflows.
+        long cap = (long)maximum + 1;
+        long granularity = Math.Min(Lcm(multiple, replicas), cap);
+        foreach (int count in elastic)
+        {
+            granularity = Math.Min(Lcm(granularity, count), cap);
+        }
+
+        long lowest = granularity > maximum ? cap : (minimum + granularity - 1) / granularity * granularity;
         if (lowest > maximum)
         {
+            string step = granularity > maximum
+                ? "a multiple of the least common multiple of multiple " + multiple.ToString(CultureInfo.InvariantCulture) + ", replicas " + replicas.ToString(CultureInfo.InvariantCulture) + " and the elastic replica counts, which exceeds the maximum"
+                : "a multiple of " + granularity.ToString(CultureInfo.InvariantCulture) + ", the least common multiple of multiple " + multiple.ToString(CultureInfo.InvariantCulture) + ", replicas " + replicas.ToString(CultureInfo.InvariantCulture) + " and the elastic replica counts";
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"No batch size between minimum {minimum} and maximum {maximum} is a multiple of {granularity}, the least common multiple of multiple {multiple}, replicas {replicas} and the elastic replica counts."),
+                string.Create(CultureInfo.InvariantCulture, $"No batch size between minimum {minimum} and maximum {maximum} is {step}."),
                 nameof(maximum));
         }
 
@@ -117,6 +122,24 @@ public sealed class BatchSizeConstraints
     /// <summary>The same rules with the maximum lowered to <paramref name="maximum"/> (kept if already lower).</summary>
     internal BatchSizeConstraints WithMaximum(int maximum) =>
         maximum >= Maximum ? this : new BatchSizeConstraints(Minimum, maximum, Multiple, Replicas, ElasticReplicaCounts);
+
+    /// <summary>
+    /// The allowed size a policy moves to from <paramref name="current"/> when it wants <paramref name="wanted"/>: the nearest
+    /// allowed size, or, when that is <paramref name="current"/> itself although <paramref name="goal"/> lies elsewhere, one
+    /// granularity step toward the goal, so a coarse granularity cannot freeze a policy in place.
+    /// </summary>
+    internal int Move(int current, double wanted, double goal)
+    {
+        int next = ApplyCore(wanted);
+        if (next != current || ApplyCore(goal) == current)
+        {
+            return next;
+        }
+
+        return goal > current
+            ? (int)Math.Min((long)current + Granularity, HighestAllowed)
+            : Math.Max(current - Granularity, LowestAllowed);
+    }
 
     internal int ApplyCore(double wanted)
     {

@@ -85,6 +85,16 @@ public static class BatchSizePolicy
             throw Guard.OutOfRange(nameof(increment), increment, string.Create(CultureInfo.InvariantCulture, $"a divisor of target - start, {target - start}"));
         }
 
+        // Megatron requires every size of the ramp to split evenly; so do the constraints here.
+        constraints ??= BatchSizeConstraints.None;
+        foreach ((string name, int value) in new[] { (nameof(start), start), (nameof(increment), increment), (nameof(target), target) })
+        {
+            if (value % constraints.Granularity != 0)
+            {
+                throw Guard.OutOfRange(name, value, "a multiple of the constraints' granularity, " + constraints.Granularity.ToString(CultureInfo.InvariantCulture) + ", so every size of the ramp is allowed");
+            }
+        }
+
         return FromCurve(new IncrementRampCurve(start, increment, target, rampSamples).On(ProgressClock.Samples), constraints);
     }
 

@@ -1,3 +1,5 @@
+using System;
+using System.Globalization;
 using BatchLr.Schedules;
 
 namespace BatchLr.Batching;
@@ -9,5 +11,16 @@ internal sealed class CurveBatchSizePolicy(LearningRateSchedule curve, BatchSize
 
     public LearningRateSchedule Curve { get; } = curve;
 
-    public int GetBatchSize(in TrainingProgress progress) => Constraints.ApplyCore(Curve.Evaluate(progress));
+    public int GetBatchSize(in TrainingProgress progress)
+    {
+        double wanted = Curve.Evaluate(progress);
+        if (double.IsNaN(wanted))
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The batch-size curve returned NaN at {progress}; a curve must give a number of samples for every point of training."));
+        }
+
+        return Constraints.ApplyCore(wanted);
+    }
 }

@@ -10,7 +10,8 @@ namespace BatchLr.Batching;
 /// </summary>
 /// <remarks>
 /// Until two different sizes have been timed the model cannot be fitted, so after one interval at the first size the
-/// policy tries the next larger candidate. It switches only when the predicted gain exceeds the threshold.
+/// policy tries the next larger candidate, and at the next decision takes the best candidate outright. After that it
+/// switches only when the predicted gain exceeds the threshold.
 /// </remarks>
 internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 {
@@ -20,6 +21,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
     private readonly int[] _candidates;
     private int _batchSize;
     private int _stepsAtSize;
+    private bool _exploring;
     private double _n;
     private double _sumM;
     private double _sumT;
@@ -57,6 +59,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         {
             var values = StateValues.New();
             values["steps_at_size"] = _stepsAtSize;
+            values["exploring"] = _exploring ? 1 : 0;
             values["n"] = _n;
             values["sum_m"] = _sumM;
             values["sum_t"] = _sumT;
@@ -116,10 +119,16 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
             if ((_n * _sumMM) - (_sumM * _sumM) <= 0 && _n > 0)
             {
                 _batchSize = Neighbour(_batchSize); // explore a second size so the model can be fitted
+                _exploring = true;
             }
 
             return;
         }
+
+        // Right after exploring, the size was not chosen for its goodput, so pick the best plainly;
+        // the threshold only guards a size that was chosen.
+        double threshold = _exploring ? 0.0 : _threshold;
+        _exploring = false;
 
         int best = _batchSize;
         double bestGoodput = current;
@@ -133,7 +142,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
             }
         }
 
-        if (bestGoodput > current * (1.0 + _threshold))
+        if (bestGoodput > current * (1.0 + threshold))
         {
             _batchSize = best;
         }
@@ -143,12 +152,22 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
     {
         StateValues.CheckBatch(state, Constraints);
         int steps = StateValues.ReadCount(state, "steps_at_size");
-        double n = StateValues.Read(state, "n");
+        int exploring = StateValues.ReadCount(state, "exploring");
+        double n = StateValues.ReadCount(state, "n");
         double sumM = StateValues.Read(state, "sum_m");
         double sumT = StateValues.Read(state, "sum_t");
         double sumMM = StateValues.Read(state, "sum_mm");
         double sumMT = StateValues.Read(state, "sum_mt");
+        foreach ((string name, double value) in new[] { ("sum_m", sumM), ("sum_t", sumT), ("sum_mm", sumMM), ("sum_mt", sumMT) })
+        {
+            if (!double.IsFinite(value) || (value < 0 && name != "sum_mt"))
+            {
+                throw new ArgumentOutOfRangeException(nameof(state), value, "'state.Values[" + name + "]' is " + value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; it must be a finite sum of measured steps.");
+            }
+        }
+
         _batchSize = state.BatchSize;
+        _exploring = exploring != 0;
         _stepsAtSize = steps;
         (_n, _sumM, _sumT, _sumMM, _sumMT) = (n, sumM, sumT, sumMM, sumMT);
     }

@@ -36,7 +36,7 @@ internal sealed class NoiseAdaptiveBatchSizePolicy(NoiseAdaptiveBatchSizeOptions
         _stepsSinceUpdate = 0;
         double target = _multiple * feedback.Noise.NoiseScale;
         double limited = Math.Clamp(target, _batchSize / _maxChange, _batchSize * _maxChange);
-        _batchSize = Constraints.ApplyCore(limited);
+        _batchSize = Constraints.Move(_batchSize, limited, target);
     }
 
     public void Restore(AdaptiveBatchState state)

@@ -25,7 +25,11 @@ internal sealed class PlateauBatchSizePolicy : IAdaptiveBatchSizePolicy
         get
         {
             var values = StateValues.New();
-            values["best"] = _detector.Best ?? double.NaN;
+            if (_detector.Best is { } best)
+            {
+                values["best"] = best; // absent before the first report: JSON has no NaN
+            }
+
             values["bad_reports"] = _detector.BadReports;
             values["cooldown_left"] = _detector.CooldownLeft;
             values["reports"] = _detector.Reports;
@@ -44,21 +48,27 @@ internal sealed class PlateauBatchSizePolicy : IAdaptiveBatchSizePolicy
 
         if (_detector.Observe(feedback.ValidationMetric))
         {
-            _batchSize = Constraints.ApplyCore(_batchSize * _factor);
+            // A plateau asks for a change: when the factor rounds back to the same size, move one allowed step.
+            _batchSize = Constraints.Move(_batchSize, _batchSize * _factor, _factor > 1 ? double.PositiveInfinity : 0.0);
         }
     }
 
     public void Restore(AdaptiveBatchState state)
     {
         StateValues.CheckBatch(state, Constraints);
-        double best = StateValues.Read(state, "best");
+        double? best = state.Values is not null && state.Values.TryGetValue("best", out double saved) ? saved : null;
+        if (best is { } value && !double.IsFinite(value))
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(state), value, "'state.Values[best]' is not finite; it must be a finite number, or absent before the first report.");
+        }
+
         int bad = StateValues.ReadCount(state, "bad_reports");
         int cooldown = StateValues.ReadCount(state, "cooldown_left");
-        double reports = StateValues.Read(state, "reports");
-        _detector.Best = double.IsNaN(best) ? null : best;
+        int reports = StateValues.ReadCount(state, "reports");
+        _detector.Best = best;
         _detector.BadReports = bad;
         _detector.CooldownLeft = cooldown;
-        _detector.Reports = (long)reports;
+        _detector.Reports = reports;
         _batchSize = state.BatchSize;
     }
 }

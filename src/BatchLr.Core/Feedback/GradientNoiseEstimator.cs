@@ -77,8 +77,15 @@ public sealed class GradientNoiseEstimator
         double big = statistics.LargeBatchSize;
         double gradient = ((big * statistics.LargeBatchSquaredNorm) - (b * statistics.SmallBatchSquaredNorm)) / (big - b);
         double trace = (statistics.SmallBatchSquaredNorm - statistics.LargeBatchSquaredNorm) / ((1.0 / b) - (1.0 / big));
-        _gradientAverage = (_decay * _gradientAverage) + ((1.0 - _decay) * gradient);
-        _traceAverage = (_decay * _traceAverage) + ((1.0 - _decay) * trace);
+        double nextGradient = (_decay * _gradientAverage) + ((1.0 - _decay) * gradient);
+        double nextTrace = (_decay * _traceAverage) + ((1.0 - _decay) * trace);
+        if (!double.IsFinite(nextGradient) || !double.IsFinite(nextTrace))
+        {
+            throw Guard.OutOfRange(nameof(statistics), statistics.SmallBatchSquaredNorm, "norms whose estimates stay finite; these overflow, so they are refused and the state is unchanged");
+        }
+
+        _gradientAverage = nextGradient;
+        _traceAverage = nextTrace;
         _observations++;
         Refresh();
     }

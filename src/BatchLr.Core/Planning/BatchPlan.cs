@@ -64,7 +64,7 @@ public readonly struct BatchPlan : IEquatable<BatchPlan>
 
         int perReplica = globalBatchSize / replicas;
         int accumulation = (int)(((long)perReplica + maxMicroBatchSize - 1) / maxMicroBatchSize);
-        int micro = (perReplica + accumulation - 1) / accumulation;
+        int micro = (int)(((long)perReplica + accumulation - 1) / accumulation);
         int last = perReplica - ((accumulation - 1) * micro);
         return new BatchPlan(globalBatchSize, replicas, accumulation, micro, last);
     }

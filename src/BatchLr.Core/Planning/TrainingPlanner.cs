@@ -158,16 +158,19 @@ public sealed class TrainingPlanner
 
     private void Restore(TrainingPlannerState state)
     {
+        if (state.Noise is null)
+        {
+            throw new ArgumentNullException("state.Noise", "'state.Noise' is null; a saved planner state always holds the noise estimator's state.");
+        }
+
+        Guard.NotNegative(state.Step, "state.Step");
+        Guard.NotNegative(state.Samples, "state.Samples");
+        Guard.NotNegative(state.Tokens, "state.Tokens");
         if (!(state.SchedulePosition >= 0) || double.IsPositiveInfinity(state.SchedulePosition))
         {
             throw Guard.OutOfRange("state.SchedulePosition", state.SchedulePosition, "a finite number zero or more");
         }
 
-        var progress = new TrainingProgress(
-            state.Step,
-            state.Samples,
-            state.Tokens,
-            _datasetSize is { } size ? (double)state.Samples / size : 0.0);
         if ((state.Plateau is null) != (_schedule.Plateau is null))
         {
             throw new ArgumentException("'state.Plateau' must be set exactly when the schedule has a reduce-on-plateau part.", nameof(state));
@@ -178,6 +181,8 @@ public sealed class TrainingPlanner
             throw new ArgumentException("'state.BatchSize' must be set exactly when the batch-size policy is adaptive.", nameof(state));
         }
 
+        // The policy and the reduce-on-plateau schedule belong to the caller: restore both or neither.
+        AdaptiveBatchState? previous = _adaptive?.State;
         if (state.BatchSize is not null)
         {
             _adaptive!.Restore(state.BatchSize);
@@ -185,10 +190,22 @@ public sealed class TrainingPlanner
 
         if (state.Plateau is not null)
         {
-            _schedule.Plateau!.Restore(state.Plateau);
+            try
+            {
+                _schedule.Plateau!.Restore(state.Plateau);
+            }
+            catch (ArgumentException)
+            {
+                _adaptive?.Restore(previous!);
+                throw;
+            }
         }
 
-        _progress = progress;
+        _progress = new TrainingProgress(
+            state.Step,
+            state.Samples,
+            state.Tokens,
+            _datasetSize is { } size ? (double)state.Samples / size : 0.0);
         _position = state.SchedulePosition;
     }
 }

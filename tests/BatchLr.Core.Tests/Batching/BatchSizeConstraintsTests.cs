@@ -53,7 +53,32 @@ public class BatchSizeConstraintsTests
     {
         var act = () => new BatchSizeConstraints(minimum: 9, maximum: 15, multiple: 16);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("maximum").WithMessage("*multiple of 16*");
+        act.Should().Throw<ArgumentException>().WithParameterName("maximum").WithMessage("*between minimum 9 and maximum 15*multiple 16*exceeds the maximum*");
+    }
+
+    [Fact]
+    public void Constructor_NoMultipleBetweenBounds_NamesTheGranularity()
+    {
+        var act = () => new BatchSizeConstraints(minimum: 17, maximum: 23, multiple: 8, replicas: 2);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("maximum").WithMessage("*multiple of 8, the least common multiple*");
+    }
+
+    [Fact]
+    public void Constructor_HugeMultipleAndReplicas_DoesNotOverflowIntoAnEmptySet()
+    {
+        // lcm(2^31 - 1, 2^31 - 2) is about 2^62; multiplied again it would wrap around.
+        var act = () => new BatchSizeConstraints(multiple: int.MaxValue, replicas: int.MaxValue - 1, elasticReplicaCounts: [8]);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("maximum").WithMessage("*exceeds the maximum*");
+    }
+
+    [Fact]
+    public void Constructor_BadElasticCountAfterLargeGranularity_IsStillReported()
+    {
+        var act = () => new BatchSizeConstraints(maximum: 100, multiple: 64, elasticReplicaCounts: [3, -1]);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("elasticReplicaCounts[1]").WithMessage("*-1*1 or more*");
     }
 
     [Fact]

@@ -43,11 +43,25 @@ public class BatchSizePolicyTests
         // one every 1000 / 7 samples: B(s) = 32 + floor(s / (1000 / 7)) * 32 while s <= 1000.
         var policy = BatchSizePolicy.LinearRamp(start: 32, increment: 32, rampSamples: 1000, target: 256);
 
-        foreach (long samples in new long[] { 0, 142, 143, 500, 857, 858, 999, 1000, 1001, 50_000 })
+        // 1000 / 7 = 142.857…: the k-th increment lands at the first sample s with s / 142.857… ≥ k.
+        (long Samples, int Batch)[] expected =
+        [
+            (0, 32), (142, 32), (143, 64), (285, 64), (286, 96), (500, 128), (857, 192), (858, 224), (999, 224),
+            (1000, 256), (1001, 256), (50_000, 256),
+        ];
+        foreach (var (samples, batch) in expected)
         {
-            int expected = samples > 1000 ? 256 : 32 + ((int)Math.Floor(samples / (1000.0 / 7)) * 32);
-            policy.GetBatchSize(new TrainingProgress(0, samples)).Should().Be(expected, "at {0} samples", samples);
+            policy.GetBatchSize(new TrainingProgress(0, samples)).Should().Be(batch, "at {0} samples", samples);
         }
+    }
+
+    [Fact]
+    public void LinearRamp_SizesNotAllowedByConstraints_Throws()
+    {
+        // Megatron requires every ramp size to split evenly; with 3 replicas 32 does not.
+        var act = () => BatchSizePolicy.LinearRamp(32, 32, 1000, 256, new BatchSizeConstraints(replicas: 3));
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("start").WithMessage("*32*multiple of*granularity, 3*");
     }
 
     [Fact]

@@ -38,41 +38,63 @@ public class BatchSizePolicyValidationTests
     }
 
     [Fact]
-    public void DecayEquivalent_GrowsWhereScheduleDecays_ThenCaps()
+    public void DecayEquivalent_GrowsWhereScheduleDecays_RoundsToNearest_ThenCaps()
     {
-        // η halves every 100 samples; B0 = 32 → B = 32 · η(0) / η(s) = 32 · 2^floor(s / 100), capped at 200 (largest multiple of 8 ≤ 200).
-        var policy = BatchSizePolicy.DecayEquivalent(Schedule.Step(1.0, 100, 0.5).On(ProgressClock.Samples), 32, 200, new BatchSizeConstraints(multiple: 8));
+        // η(s) = 1 / (1 + s / 100) (inverse time): B(s) = 30 · η(0) / η(s) = 30 · (1 + s / 100), capped at 200,
+        // then rounded to the nearest multiple of 8 (ties to the smaller).
+        var policy = BatchSizePolicy.DecayEquivalent(Schedule.InverseTime(1.0, 1.0, 100).On(ProgressClock.Samples), 30, 200, new BatchSizeConstraints(multiple: 8));
 
-        foreach (long samples in new long[] { 0, 99, 100, 250, 300, 1000 })
+        (long Samples, int Batch)[] expected =
+        [
+            (0, 32),     // 30 / 8 = 3.75 → 4 · 8
+            (10, 32),    // 33 / 8 = 4.125 → 32
+            (20, 32),    // 36 / 8 = 4.5, a tie → 32
+            (30, 40),    // 39 / 8 = 4.875 → 40
+            (100, 56),   // 60 / 8 = 7.5, a tie → 56
+            (500, 176),  // 180 / 8 = 22.5, a tie → 176
+            (600, 200),  // 210 capped at 200 = 25 · 8
+            (5000, 200),
+        ];
+        foreach (var (samples, batch) in expected)
         {
-            double wanted = Math.Min(200, 32 * Math.Pow(2, Math.Floor(samples / 100.0)));
-            int expected = Math.Min(200, (int)(Math.Round(wanted / 8, MidpointRounding.ToZero) * 8));
-            policy.GetBatchSize(new TrainingProgress(0, samples)).Should().Be(expected, "at {0} samples", samples);
+            policy.GetBatchSize(new TrainingProgress(0, samples)).Should().Be(batch, "at {0} samples", samples);
         }
     }
 
     [Fact]
     public void DecayEquivalent_WithLinearScaling_KeepsNoiseScaleAtEverySample()
     {
-        // η: cosine from 0.1 to 0.001 over 20,000 samples; B0 = 32, Bmax = 512, multiple 8. At every sample
-        // the learning rate η(s) · B(s) / B0 over the batch B(s) must equal the original schedule's η(s) / B0,
-        // whatever rounding the constraints applied to B(s).
+        // η: cosine from 0.1 to 0.001 over 20,000 samples; B0 = 32, Bmax = 512, multiple 8. The batch follows
+        // 32 · η(0) / η(s) rounded to the nearest multiple of 8 (ties down) up to 512, and the learning rate
+        // η(s) · B(s) / B0 keeps lr / B equal to the original schedule's η(s) / B0 at every sample.
         LearningRateSchedule eta = Schedule.CosineAnnealing(0.1, 0.001, 20_000).On(ProgressClock.Samples);
         var policy = BatchSizePolicy.DecayEquivalent(eta, 32, 512, new BatchSizeConstraints(multiple: 8));
         var scaling = LearningRateScaling.Linear(32);
 
-        bool capped = false;
         for (long samples = 0; samples <= 25_000; samples++)
         {
             var progress = new TrainingProgress(0, samples);
+            double cosine = 0.001 + (0.099 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(samples, 20_000) / 20_000.0)));
+            double wanted = Math.Min(512, 32 * 0.1 / cosine);
+            double units = wanted / 8;
+            int expectedBatch = (int)((units - Math.Floor(units) > 0.5 ? Math.Floor(units) + 1 : Math.Floor(units)) * 8);
             int batch = policy.GetBatchSize(progress);
-            double lr = eta.Evaluate(progress) * scaling.GetFactor(batch, GradientNoise.Unknown);
-            double expected = eta.Evaluate(progress) / 32;
-            (lr / batch).Should().BeApproximately(expected, 1e-12 * expected);
-            capped |= batch == 512;
-        }
+            batch.Should().Be(expectedBatch, "at {0} samples", samples);
 
-        capped.Should().BeTrue("η falls by 100×, so the batch must reach its maximum and the rest of the decay moves to the rate");
+            double lr = eta.Evaluate(progress) * scaling.GetFactor(batch, GradientNoise.Unknown);
+            (lr / batch).Should().BeApproximately(cosine / 32, 1e-12 * cosine / 32);
+        }
+    }
+
+    [Fact]
+    public void FromCurve_NaNValue_ThrowsInsteadOfReturningZero()
+    {
+        var policy = BatchSizePolicy.FromCurve(Schedule.FromFunction(t => t < 5 ? 64 : double.NaN));
+
+        policy.GetBatchSize(TrainingProgress.AtStep(4)).Should().Be(64);
+        var act = () => policy.GetBatchSize(TrainingProgress.AtStep(5));
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*NaN*");
     }
 
     [Fact]
@@ -83,7 +105,7 @@ public class BatchSizePolicyValidationTests
 
         var act = () => plateau.Restore(noise.State);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*lacks the entry 'best'*");
+        act.Should().Throw<ArgumentException>().WithMessage("*lacks the entry 'bad_reports'*");
         plateau.GetBatchSize(default).Should().Be(32);
     }
 

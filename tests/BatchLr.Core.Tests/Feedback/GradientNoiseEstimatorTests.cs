@@ -108,6 +108,20 @@ public class GradientNoiseEstimatorTests
     }
 
     [Fact]
+    public void Observe_NormsThatOverflowTheEstimates_ThrowsAndKeepsState()
+    {
+        var estimator = new GradientNoiseEstimator();
+        estimator.Observe(new GradientStatistics(8, 3, 64, 1));
+        var before = estimator.State;
+
+        // (2 · 1e308 - 1 · 1e308) / (2 - 1) is fine, but B·|g_B|² = 2e308 overflows to infinity.
+        var act = () => estimator.Observe(new GradientStatistics(1, 1e308, 2, 1e308));
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("statistics").WithMessage("*overflow*unchanged*");
+        estimator.State.Should().Be(before);
+    }
+
+    [Fact]
     public void Observe_NaNNorm_Throws()
     {
         var act = () => new GradientNoiseEstimator().Observe(new GradientStatistics(8, double.NaN, 64, 1));

@@ -65,6 +65,18 @@ public class BatchPlanTests
     }
 
     [Fact]
+    public void Create_NearIntMaxWithAccumulation_KeepsEveryCountPositive()
+    {
+        // 2^31 - 1 samples, at most 1000 at once: A = ceil(2147483647 / 1000) = 2147484,
+        // micro = ceil(2147483647 / 2147484) = 1000, last = 2147483647 - 2147483 · 1000 = 647.
+        var plan = BatchPlan.Create(int.MaxValue, 1000);
+
+        plan.AccumulationSteps.Should().Be(2_147_484);
+        plan.MicroBatchSize.Should().Be(1000);
+        plan.LastMicroBatchSize.Should().Be(647);
+    }
+
+    [Fact]
     public void Create_GlobalNotMultipleOfReplicas_Throws()
     {
         var act = () => BatchPlan.Create(10, 4, replicas: 4);

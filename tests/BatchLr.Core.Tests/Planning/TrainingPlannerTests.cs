@@ -216,6 +216,48 @@ public class TrainingPlannerTests
     }
 
     [Fact]
+    public void Constructor_StateWithBadPlateau_LeavesThePolicyAsItWas()
+    {
+        var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 32 });
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1]);
+        TrainingPlannerOptions Options() => new() { Schedule = new OptimizerSchedule(plateau), BatchSize = policy };
+        var good = new TrainingPlanner(Options()).State;
+        var bad = good with
+        {
+            BatchSize = good.BatchSize! with { BatchSize = 512 },
+            Plateau = good.Plateau! with { LearningRates = [0.1, 0.2] },
+        };
+
+        var act = () => new TrainingPlanner(Options(), bad);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.LearningRates.Count");
+        policy.GetBatchSize(default).Should().Be(32, "a failed resume restores both parts or neither");
+        new TrainingPlanner(Options()).Plan().Batch.GlobalBatchSize.Should().Be(32);
+    }
+
+    [Fact]
+    public void Constructor_StateWithoutNoise_Throws()
+    {
+        var options = new TrainingPlannerOptions { Schedule = Single(0.1), BatchSize = BatchSizePolicy.Fixed(8) };
+        var state = new TrainingPlanner(options).State with { Noise = null! };
+
+        var act = () => new TrainingPlanner(options, state);
+
+        act.Should().Throw<ArgumentNullException>().WithParameterName("state.Noise");
+    }
+
+    [Fact]
+    public void Constructor_StateWithNegativeStep_NamesTheField()
+    {
+        var options = new TrainingPlannerOptions { Schedule = Single(0.1), BatchSize = BatchSizePolicy.Fixed(8) };
+        var state = new TrainingPlanner(options).State with { Step = -1 };
+
+        var act = () => new TrainingPlanner(options, state);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.Step");
+    }
+
+    [Fact]
     public void Complete_ZeroSamples_Throws()
     {
         var planner = new TrainingPlanner(new TrainingPlannerOptions { Schedule = Single(0.1), BatchSize = BatchSizePolicy.Fixed(8) });
@@ -280,6 +322,60 @@ public class TrainingPlannerTests
                 StepPlan plan = resumed.Plan();
                 (plan.Batch, plan.GetLearningRate(0), plan.GetLearningRate(1)).Should().Be(plans[step], "resuming at step {0}", start);
                 resumed.Complete(outcomes[step] with { Samples = plan.Batch.GlobalBatchSize });
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("goodput")]
+    [InlineData("plateau")]
+    public void State_ResumeFromEveryStep_WithReactiveParts_ReproducesThePlans(string policyKind)
+    {
+        // A reduce-on-plateau learning rate with a goodput or plateau batch policy: every reactive part has state.
+        TrainingPlannerOptions Options() => new()
+        {
+            Schedule = new OptimizerSchedule(new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 2, Factor = 0.5, Cooldown = 1 }, [0.1, 0.05])),
+            BatchSize = policyKind == "goodput"
+                ? BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 7, Constraints = new BatchSizeConstraints(maximum: 1024) })
+                : BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 16, Patience = 3, Constraints = new BatchSizeConstraints(maximum: 512) }),
+            DatasetSize = 3000,
+        };
+
+        var gradients = new Feedback.SyntheticGradientsForPlanner(seed: 3);
+        var random = new Random(9);
+        var outcomes = Enumerable.Range(0, 300).Select(step =>
+        {
+            var (small, large) = gradients.Draw();
+            return new StepOutcome(1)
+            {
+                Gradients = new GradientStatistics(8, small, 64, large),
+                ValidationMetric = step % 3 == 2 ? 1.0 + random.NextDouble() : null,
+                Seconds = 0.01 + (0.001 * random.NextDouble()),
+            };
+        }).ToArray();
+
+        var planner = new TrainingPlanner(Options());
+        var plans = new List<(BatchPlan Batch, double Lr0, double Lr1)>();
+        var states = new List<string>();
+        foreach (var outcome in outcomes)
+        {
+            states.Add(JsonSerializer.Serialize(planner.State));
+            StepPlan plan = planner.Plan();
+            plans.Add((plan.Batch, plan.GetLearningRate(0), plan.GetLearningRate(1)));
+            planner.Complete(outcome with { Samples = plan.Batch.GlobalBatchSize, Seconds = outcome.Seconds * plan.Batch.GlobalBatchSize });
+        }
+
+        plans.Select(p => p.Lr0).Distinct().Count().Should().BeGreaterThan(1, "the plateau schedule must actually reduce");
+        plans.Select(p => p.Batch.GlobalBatchSize).Distinct().Count().Should().BeGreaterThan(1, "the policy must actually move");
+
+        for (int start = 0; start < outcomes.Length; start += 7)
+        {
+            var resumed = new TrainingPlanner(Options(), JsonSerializer.Deserialize<TrainingPlannerState>(states[start]));
+            for (int step = start; step < outcomes.Length; step++)
+            {
+                StepPlan plan = resumed.Plan();
+                (plan.Batch, plan.GetLearningRate(0), plan.GetLearningRate(1)).Should().Be(plans[step], "resuming at step {0}", start);
+                resumed.Complete(outcomes[step] with { Samples = plan.Batch.GlobalBatchSize, Seconds = outcomes[step].Seconds * plan.Batch.GlobalBatchSize });
             }
         }
     }

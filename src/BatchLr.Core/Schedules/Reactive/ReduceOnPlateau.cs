@@ -34,7 +34,7 @@ public sealed class ReduceOnPlateau
     /// <param name="initialLearningRates">The starting learning rate of each parameter group; at least one, finite and zero or more.</param>
     /// <exception cref="ArgumentException">An option or rate breaks its rule; the message lists every broken option rule.</exception>
     public ReduceOnPlateau(ReduceOnPlateauOptions options, IReadOnlyList<double> initialLearningRates)
-        : this(options, new ReduceOnPlateauState(initialLearningRates, null, 0, 0, 0))
+        : this(options, new ReduceOnPlateauState(initialLearningRates, null, 0, 0, 0), nameof(initialLearningRates))
     {
     }
 
@@ -43,10 +43,15 @@ public sealed class ReduceOnPlateau
     /// <param name="state">The state, as returned by <see cref="State"/>.</param>
     /// <exception cref="ArgumentException">An option or a field of the state breaks its rule.</exception>
     public ReduceOnPlateau(ReduceOnPlateauOptions options, ReduceOnPlateauState state)
+        : this(options, state, "state.LearningRates")
+    {
+    }
+
+    private ReduceOnPlateau(ReduceOnPlateauOptions options, ReduceOnPlateauState state, string ratesName)
     {
         Guard.NotNull(options);
         Guard.NotNull(state);
-        Guard.NotNull(state.LearningRates, "state.LearningRates");
+        Guard.NotNull(state.LearningRates, ratesName);
         int groups = state.LearningRates.Count;
         var check = new OptionsValidation(nameof(options));
         check.Defined(options.Mode, nameof(options.Mode));
@@ -70,7 +75,7 @@ public sealed class ReduceOnPlateau
 
         if (groups == 0)
         {
-            throw new ArgumentException("'initialLearningRates' is empty; it must hold one learning rate per parameter group.", nameof(state));
+            throw new ArgumentException("'" + ratesName + "' is empty; it must hold one learning rate per parameter group.", ratesName);
         }
 
         _rates = new double[groups];
@@ -79,7 +84,7 @@ public sealed class ReduceOnPlateau
             double rate = state.LearningRates[i];
             if (!(rate >= 0) || double.IsPositiveInfinity(rate))
             {
-                throw Guard.OutOfRange(string.Create(CultureInfo.InvariantCulture, $"learningRates[{i}]"), rate, "a finite number zero or more");
+                throw Guard.OutOfRange(string.Create(CultureInfo.InvariantCulture, $"{ratesName}[{i}]"), rate, "a finite number zero or more");
             }
 
             _rates[i] = rate;

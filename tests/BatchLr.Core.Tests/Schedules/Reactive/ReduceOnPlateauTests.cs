@@ -221,4 +221,16 @@ public class ReduceOnPlateauTests
 
         ((Action)(() => plateau.GetLearningRate(2))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group").WithMessage("*'group' is 2*from 0 to 1*");
     }
+
+    [Fact]
+    public void Constructor_NullOrEmptyInitialRates_NamesTheCallersParameter()
+    {
+        var nullRates = () => new ReduceOnPlateau(new ReduceOnPlateauOptions(), (System.Collections.Generic.IReadOnlyList<double>)null!);
+        var emptyRates = () => new ReduceOnPlateau(new ReduceOnPlateauOptions(), System.Array.Empty<double>());
+        var nanRate = () => new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1, double.NaN]);
+
+        nullRates.Should().Throw<System.ArgumentNullException>().WithParameterName("initialLearningRates");
+        emptyRates.Should().Throw<System.ArgumentException>().WithParameterName("initialLearningRates");
+        nanRate.Should().Throw<System.ArgumentOutOfRangeException>().WithParameterName("initialLearningRates[1]");
+    }
 }
