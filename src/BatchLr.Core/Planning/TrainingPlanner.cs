@@ -20,6 +20,11 @@ namespace BatchLr.Planning;
 /// parts (reduce-on-plateau, an adaptive batch policy), gradient norms to the noise estimator.
 /// </para>
 /// <para>The whole state is <see cref="State"/>; a planner built from it plans exactly what the original would have.</para>
+/// <para>
+/// The reactive parts (a reduce-on-plateau schedule, an adaptive batch policy) are objects of the options and keep their
+/// state in themselves, so give each planner its own: <see cref="Configuration.ScheduleSpec.BuildPlannerOptions(long?)"/>
+/// builds fresh ones on every call.
+/// </para>
 /// </remarks>
 public sealed class TrainingPlanner
 {
