@@ -47,7 +47,7 @@ internal static class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (Array.Exists(args, a => a is "--help" or "-h" or "help"))
+        if (WantsHelp(args))
         {
             output.WriteLine(Usage);
             return Success;
@@ -90,6 +90,36 @@ internal static class CommandLine
             error.WriteLine("batchlr: invalid spec at " + e.Path + ": " + StripParameter(e.Message));
             return Failure;
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
+        {
+            // A plan that cannot go on (a count overflowing, a curve without a value): report it, never crash.
+            error.WriteLine("batchlr: the plan cannot continue: " + e.Message);
+            return Failure;
+        }
+    }
+
+    /// <summary>Help is asked for by a first argument of help, -h or --help, or by -h or --help where an option may stand (not as an option's value).</summary>
+    private static bool WantsHelp(string[] args)
+    {
+        if (args.Length > 0 && args[0] is "help" or "-h" or "--help")
+        {
+            return true;
+        }
+
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] is "-h" or "--help")
+            {
+                return true;
+            }
+
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                i++; // every other option takes a value
+            }
+        }
+
+        return false;
     }
 
     private static Options Parse(string[] args)
@@ -312,7 +342,7 @@ internal static class CommandLine
             WriteRow(output, cells, markdown);
             planner.Complete(new StepOutcome(batch.GlobalBatchSize)
             {
-                Tokens = batch.GlobalBatchSize * tokensPerSample,
+                Tokens = checked(batch.GlobalBatchSize * tokensPerSample),
                 ValidationMetric = s < metrics.Length ? metrics[s] : null,
             });
         }

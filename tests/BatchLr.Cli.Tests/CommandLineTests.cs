@@ -204,6 +204,26 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Run_TokensOverflowing_ExitsTwoWithoutCrashing()
+    {
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 8}}""");
+
+        (int code, _, string error) = Run("schedule", "--spec", spec, "--steps", "3", "--tokens-per-sample", "9223372036854775807");
+
+        code.Should().Be(2);
+        error.Should().Contain("batchlr: the plan cannot continue");
+    }
+
+    [Fact]
+    public void Run_HelpAsAnOptionValue_IsNotHelp()
+    {
+        (int code, _, string error) = Run("schedule", "--spec", "help", "--steps", "3");
+
+        code.Should().Be(2);
+        error.Should().Contain("help");
+    }
+
+    [Fact]
     public void Run_TokensPerSampleWithoutBatch_ExitsTwo()
     {
         string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}}""");
