@@ -175,6 +175,14 @@ internal static partial class SpecCatalog
                     string missing = epochs ? ".steps_per_epoch" : perEpoch ? ".epochs" : ".total_steps";
                     throw SpecErrors.Missing(node.Path + missing, "OneCycleLR, which needs total_steps, or epochs and steps_per_epoch,");
                 }
+
+                foreach (string field in new[] { "epochs", "steps_per_epoch" })
+                {
+                    if (node.NullableNumber(field) is { } count && count < 1)
+                    {
+                        throw SpecErrors.Invalid(node.Path + "." + field, count, "a whole number 1 or more");
+                    }
+                }
             },
         };
 
@@ -218,7 +226,8 @@ internal static partial class SpecCatalog
 
     private static LearningRateSchedule CyclicCall(SpecNode node, BuildContext c, System.Func<CyclicOptions, LearningRateSchedule> factory)
     {
-        string? scaleMode = node.Text("scale_mode");
+        // PyTorch applies scale_mode only with a custom scale_fn, which JSON cannot carry; with the built-in modes it
+        // uses cycles for triangular and triangular2 and iterations for exp_range, whatever scale_mode says.
         var options = new CyclicOptions
         {
             BaseLearningRate = node.PerGroup("base_lr", c.Group),
@@ -232,7 +241,6 @@ internal static partial class SpecCatalog
                 _ => CyclicMode.Triangular,
             },
             Gamma = node.Number("gamma"),
-            ScaleMode = scaleMode is null ? null : scaleMode == "cycle" ? CyclicScaleMode.Cycle : CyclicScaleMode.Iterations,
             BaseMomentum = node.PerGroup("base_momentum", c.Group),
             MaxMomentum = node.PerGroup("max_momentum", c.Group),
         };

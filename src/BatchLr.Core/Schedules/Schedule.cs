@@ -149,7 +149,7 @@ public static partial class Schedule
 
     /// <summary>Creates multi-step decay: the value is multiplied by <paramref name="gamma"/> at each milestone (PyTorch's MultiStepLR).</summary>
     /// <param name="initial">The value before the first milestone; finite.</param>
-    /// <param name="milestones">The positions of the decays; finite, zero or more, in ascending order. A repeated milestone decays once per repetition, as in PyTorch.</param>
+    /// <param name="milestones">The positions of the decays; finite and zero or more, in any order (they are sorted, as PyTorch does). A repeated milestone decays once per repetition, as in PyTorch.</param>
     /// <param name="gamma">The factor per milestone; greater than zero. The default is 0.1.</param>
     /// <returns>The multi-step schedule.</returns>
     /// <remarks><c>v(t) = initial · gamma^k</c>, with <c>k</c> the number of milestones at or before <c>t</c>.</remarks>
@@ -157,7 +157,16 @@ public static partial class Schedule
     public static LearningRateSchedule MultiStep(double initial, IReadOnlyList<double> milestones, double gamma = 0.1)
     {
         Guard.Finite(initial);
-        double[] sorted = Guard.SortedFinite(milestones, strict: false, allowEmpty: true);
+        double[] sorted = FiniteValues(milestones, nameof(milestones));
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (sorted[i] < 0)
+            {
+                throw Guard.OutOfRange(nameof(milestones) + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]", sorted[i], "a finite number zero or more");
+            }
+        }
+
+        Array.Sort(sorted);
         Guard.Positive(gamma);
         return new MultiStepSchedule(initial, gamma, sorted);
     }

@@ -278,4 +278,18 @@ public class ScheduleSpecTests
 
         act.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.schedule.warmup_lr_rate");
     }
+
+    [Theory]
+    [InlineData("cycle")]
+    [InlineData("iterations")]
+    public void CyclicLR_ScaleModeWithBuiltInMode_IsIgnoredAsInPyTorch(string scaleMode)
+    {
+        // PyTorch uses scale_mode only with a custom scale_fn: exp_range always scales by gamma^iteration.
+        // Step 35 with step_size_up 5: cycle 4, x = 0.5 → ramp 1, so lr = 0.01 + 0.09 · 0.9^35.
+        LearningRateSchedule schedule = ScheduleSpec.Parse(
+            "{\"lr\": 0.1, \"schedule\": {\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1, \"step_size_up\": 5, \"mode\": \"exp_range\", \"gamma\": 0.9, \"scale_mode\": \"" + scaleMode + "\"}}")
+            .Build().LearningRates![0];
+
+        schedule.Evaluate(35).Should().BeApproximately(0.01 + (0.09 * Math.Pow(0.9, 35)), 1e-15);
+    }
 }

@@ -36,7 +36,6 @@ public class ScheduleTests
     [Fact]
     public void Lists_BadEntries_ThrowNamingTheEntry()
     {
-        Rejects(() => Schedule.MultiStep(1, [5, 3]), "milestones[1]", "*'milestones[1]' is 3; it must be no less than the value before it, 5*");
         Rejects(() => Schedule.MultiStep(1, [-1]), "milestones[0]", "*'milestones[0]' is -1; it must be a finite number zero or more*");
         Rejects(() => Schedule.MultiStep(1, null!), "milestones", "*milestones*");
         Rejects(() => Schedule.PiecewiseConstant([3, 3], [1, 2, 3]), "boundaries[1]", "*'boundaries[1]' is 3; it must be greater than the value before it, 3*");
@@ -120,5 +119,20 @@ public class ScheduleTests
             .WithMessage("*'options.PctStart' is 1.1; it must be strictly between 0 and 1*")
             .WithMessage("*'options.AnnealStrategy' is OneMinusSqrt; it must be Cosine or Linear*");
         Rejects(() => Schedule.OneCycleMomentum(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 2 }), "options", "*'options.TotalSteps' is 2; it must be large enough that every phase is longer than zero with PctStart 0.3*");
+    }
+
+    [Fact]
+    public void MultiStep_UnsortedMilestones_AreSortedAsPyTorchDoes()
+    {
+        // PyTorch's MultiStepLR counts milestones with a Counter and bisects their sorted list.
+        var unsorted = Schedule.MultiStep(1.0, [8, 3, 5, 3]);
+        var sorted = Schedule.MultiStep(1.0, [3, 3, 5, 8]);
+
+        for (int t = 0; t < 12; t++)
+        {
+            unsorted.Evaluate(t).Should().Be(sorted.Evaluate(t));
+        }
+
+        unsorted.Evaluate(4).Should().BeApproximately(0.01, 1e-15); // two decays at 3
     }
 }
