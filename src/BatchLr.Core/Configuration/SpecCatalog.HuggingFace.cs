@@ -118,17 +118,17 @@ internal static partial class SpecCatalog
                 // Hugging Face's get_cosine_with_min_lr_schedule_with_warmup_lr_rate counts one step ahead:
                 // the warmup rises (t + 1) / W, or from warmup_lr_rate to 1 over W - 1 steps, and the cosine's
                 // progress is (t - W + 1) / (T - W), so the cosine runs one step ahead of its own milestone.
+                double? rate = node.NullableNumber("warmup_lr_rate");
+                if (rate is { } r && !(r is >= 0 and <= 1))
+                {
+                    throw SpecErrors.Invalid(node.Path + ".warmup_lr_rate", r, "between 0 and 1 inclusive");
+                }
+
                 LearningRateSchedule waves = new Schedules.Composition.ShiftedSchedule(Waves(node, c, MinRatio(node, c)), 1.0);
                 double warmup = node.Number(Warmup);
                 if (warmup == 0)
                 {
                     return waves;
-                }
-
-                double? rate = node.NullableNumber("warmup_lr_rate");
-                if (rate is { } r && !(r is >= 0 and <= 1))
-                {
-                    throw SpecErrors.Invalid(node.Path + ".warmup_lr_rate", r, "between 0 and 1 inclusive");
                 }
 
                 double start = c.BaseRate * (rate ?? (1.0 / warmup));
@@ -149,6 +149,7 @@ internal static partial class SpecCatalog
                 SpecParameter.Choice("warmup_type", "linear", "linear", "cosine", "1-sqrt"),
                 SpecParameter.Choice("decay_type", "cosine", "linear", "cosine", "1-sqrt"),
                 SpecParameter.Number("min_lr_ratio", 0.0),
+                SpecParameter.Number("num_cycles", 0.5),
             ],
             static (node, c) =>
             {
@@ -163,6 +164,27 @@ internal static partial class SpecCatalog
                         node.Path + "." + Training,
                         node.Number(Training),
                         "no less than num_warmup_steps + num_decay_steps, " + Internal.Guard.Format(warmup + decay));
+                }
+
+                double cycles = node.Number("num_cycles");
+                if (!(cycles > 0))
+                {
+                    throw SpecErrors.Invalid(node.Path + ".num_cycles", cycles, "greater than zero");
+                }
+
+                if (node.Text("decay_type") == "cosine" && cycles != 0.5)
+                {
+                    // Hugging Face's cosine decay with num_cycles waves, 0.5 · (1 + cos(2π · num_cycles · p)), then the floor.
+                    double ratio = node.Number("min_lr_ratio");
+                    if (!(ratio is >= 0 and <= 1))
+                    {
+                        throw SpecErrors.Invalid(node.Path + ".min_lr_ratio", ratio, "between 0 and 1 inclusive");
+                    }
+
+                    double floor = c.BaseRate * ratio;
+                    LearningRateSchedule waves = Schedule.Sequence([CosineWaves(c.BaseRate, floor, decay, cycles), Schedule.Constant(floor)], [decay]);
+                    LearningRateSchedule body = stableSteps > 0 ? Schedule.Sequence([Schedule.Constant(c.BaseRate), waves], [stableSteps]) : waves;
+                    return warmup > 0 ? body.WithWarmup(warmup, floor, Shape(node.Text("warmup_type"))) : body;
                 }
 
                 return SpecErrors.Call(
@@ -266,6 +288,16 @@ internal static partial class SpecCatalog
     {
         double length = DecayLength(node);
         double cycles = node.Number("num_cycles");
+        if (cycles < 0)
+        {
+            throw SpecErrors.Invalid(node.Path + ".num_cycles", cycles, "zero or more");
+        }
+
+        if (cycles == 0)
+        {
+            return Schedule.Constant(c.BaseRate); // cos(0) = 1: Hugging Face's factor stays 1
+        }
+
         return SpecErrors.Call(
             node,
             c,

@@ -37,6 +37,17 @@ internal static partial class SpecCatalog
             MinLearningRates = node.Get("min_lr") is double[] minimums ? minimums : [node.Number("min_lr")],
             Eps = node.Number("eps"),
         };
+        if (node.Get("min_lr") is double[] perGroup)
+        {
+            for (int i = 0; i < perGroup.Length; i++)
+            {
+                if (!(perGroup[i] >= 0) || double.IsPositiveInfinity(perGroup[i]))
+                {
+                    throw SpecErrors.Invalid(SpecReader.Index(node.Path + ".min_lr", i), perGroup[i], "a finite number zero or more");
+                }
+            }
+        }
+
         var context = new BuildContext(rates[0], 0, "$.lr");
         return SpecErrors.Call(
             node,

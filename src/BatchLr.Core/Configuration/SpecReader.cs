@@ -104,7 +104,7 @@ internal static class SpecReader
             throw SpecErrors.WrongType(path, element, "a finite number");
         }
 
-        return value;
+        return value + 0.0; // -0 reads as 0, so the canonical form has one zero
     }
 
     public static double[] ReadNumbers(JsonElement element, string path, string rule)
@@ -188,7 +188,7 @@ internal static class SpecReader
                     throw SpecErrors.WrongType(path, element, "a whole number");
                 }
 
-                return whole;
+                return whole + 0.0;
             case SpecParameterKind.Boolean:
                 return element.ValueKind switch
                 {

@@ -292,4 +292,56 @@ public class ScheduleSpecTests
 
         schedule.Evaluate(35).Should().BeApproximately(0.01 + (0.09 * Math.Pow(0.9, 35)), 1e-15);
     }
+
+    [Fact]
+    public void Parse_NegativeZero_IsCanonicalZero()
+    {
+        ScheduleSpec.Parse("""{"lr": -0.0, "schedule": {"type": "CosineAnnealingLR", "T_max": 10, "eta_min": -0.0}}""")
+            .Should().Be(ScheduleSpec.Parse("""{"lr": 0, "schedule": {"type": "CosineAnnealingLR", "T_max": 10, "eta_min": 0}}"""));
+    }
+
+    [Fact]
+    public void WarmupStableDecay_NumCycles_FollowsHuggingFaceCosine()
+    {
+        // get_wsd_schedule with W = 2, S = 3, D = 8, min_lr_ratio 0.1, num_cycles 1: decay factor
+        // 0.1 + 0.9 · 0.5 · (1 + cos(2π · 1 · p)) with p = (t - 5) / 8, then 0.1 from t = 13.
+        LearningRateSchedule schedule = ScheduleSpec.Parse(
+            """{"lr": 2.0, "schedule": {"type": "warmup_stable_decay", "num_warmup_steps": 2, "num_stable_steps": 3, "num_decay_steps": 8, "min_lr_ratio": 0.1, "num_cycles": 1}}""")
+            .Build().LearningRates![0];
+
+        for (int t = 0; t < 20; t++)
+        {
+            double factor = t < 2 ? (t / 2.0 * 0.9) + 0.1
+                : t < 5 ? 1.0
+                : t < 13 ? 0.1 + (0.9 * 0.5 * (1 + Math.Cos(2 * Math.PI * (t - 5) / 8.0)))
+                : 0.1;
+            schedule.Evaluate(t).Should().BeApproximately(2.0 * factor, 1e-12, "at step {0}", t);
+        }
+    }
+
+    [Fact]
+    public void Cosine_ZeroCycles_IsConstantAsInHuggingFace()
+    {
+        LearningRateSchedule schedule = ScheduleSpec.Parse("""{"lr": 0.3, "schedule": {"type": "cosine", "num_training_steps": 10, "num_cycles": 0}}""")
+            .Build().LearningRates![0];
+
+        schedule.Evaluate(0).Should().Be(0.3);
+        schedule.Evaluate(7).Should().Be(0.3);
+    }
+
+    [Fact]
+    public void ReduceLROnPlateau_BadPerGroupMinLr_NamesItsIndexOnce()
+    {
+        var act = () => ScheduleSpec.Parse("""{"lr": [0.1, 0.2], "schedule": {"type": "ReduceLROnPlateau", "min_lr": [0, -1]}}""");
+
+        act.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.schedule.min_lr[1]");
+    }
+
+    [Fact]
+    public void CosineWarmupWithMinLr_BadWarmupRateWithoutWarmup_IsStillRejected()
+    {
+        var act = () => ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "cosine_warmup_with_min_lr", "num_training_steps": 10, "min_lr_rate": 0.1, "warmup_lr_rate": 2}}""");
+
+        act.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.schedule.warmup_lr_rate");
+    }
 }
