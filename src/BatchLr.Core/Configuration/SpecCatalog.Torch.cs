@@ -211,11 +211,23 @@ internal static partial class SpecCatalog
             [SpecParameter.Schedules("schedulers")],
             static (node, c) =>
             {
+                // Each child is built from the real base rate, so its absolute values (eta_min, min_lr, lr_end) keep
+                // their meaning, and enters the product as the factor child / b: lr = b · Π (child_i / b).
                 SpecNode[] children = node.Children("schedulers");
                 var built = new LearningRateSchedule[children.Length];
                 for (int i = 0; i < built.Length; i++)
                 {
-                    built[i] = BuildChild(children[i], c with { BaseRate = 1.0 });
+                    built[i] = BuildChild(children[i], c);
+                }
+
+                if (c.BaseRate == 0)
+                {
+                    return Schedule.Constant(0.0);
+                }
+
+                for (int i = 0; i < built.Length; i++)
+                {
+                    built[i] = built[i].Scale(1.0 / c.BaseRate);
                 }
 
                 return SpecErrors.Call(node, c, () => Schedule.Product(built).Scale(c.BaseRate), ("factors", "schedulers"), ("factor", "@lr"));

@@ -83,7 +83,7 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
               {"type": "ConstantLR", "factor": 0.5, "total_iters": 2},
               {"type": "ExponentialLR", "gamma": 0.9}]}}
             """,
-            () => Schedule.Product(Schedule.PiecewiseConstant([2], [0.5, 1.0]), Schedule.Exponential(1.0, 0.9)).Scale(B),
+            () => Schedule.Product(Schedule.PiecewiseConstant([2], [B * 0.5, B]).Scale(1 / B), Schedule.Exponential(B, 0.9).Scale(1 / B)).Scale(B),
             s => B * (s < 2 ? 0.5 : 1.0) * Math.Pow(0.9, s)),
 
         // Hugging Face: lr = b · lambda(s).
