@@ -50,7 +50,7 @@ internal static partial class SpecCatalog
             [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training), SpecParameter.Number("lr_end", 1e-7), SpecParameter.Number("power", 1.0)],
             static (node, c) =>
             {
-                double end = node.Number("lr_end");
+                double end = NonNegative(node, "lr_end");
                 if (!(end < c.BaseRate))
                 {
                     throw SpecErrors.Invalid(node.Path + ".lr_end", end, "less than lr, " + Internal.Guard.Format(c.BaseRate));

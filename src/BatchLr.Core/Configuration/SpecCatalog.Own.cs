@@ -36,7 +36,7 @@ internal static partial class SpecCatalog
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
-                () => Schedule.PiecewiseConstant(node.Numbers("boundaries"), node.Numbers("values")),
+                () => Schedule.PiecewiseConstant(node.Numbers("boundaries"), NonNegativeValues(node, "values")),
                 ("boundaries", "boundaries"),
                 ("values", "values")));
 
@@ -46,7 +46,7 @@ internal static partial class SpecCatalog
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
-                () => Schedule.PiecewiseLinear(node.Numbers("positions"), node.Numbers("values")),
+                () => Schedule.PiecewiseLinear(node.Numbers("positions"), NonNegativeValues(node, "values")),
                 ("positions", "positions"),
                 ("values", "values")));
 
@@ -134,7 +134,7 @@ internal static partial class SpecCatalog
                     c,
                     () => inner.WithWarmup(
                         node.Number("warmup_steps"),
-                        node.Number("start_value"),
+                        NonNegative(node, "start_value"),
                         Shape(node.Text("shape")),
                         node.Text("mode") == "overlap" ? WarmupMode.Overlap : WarmupMode.Prefix),
                     ("duration", "warmup_steps"),
@@ -162,7 +162,7 @@ internal static partial class SpecCatalog
             static (node, c) =>
             {
                 LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);
-                return SpecErrors.Call(node, c, () => inner.Scale(node.Number("factor")), ("factor", "factor"));
+                return SpecErrors.Call(node, c, () => inner.Scale(NonNegative(node, "factor")), ("factor", "factor"));
             });
     }
 

@@ -61,6 +61,33 @@ internal static partial class SpecCatalog
             ("Eps", "eps"));
     }
 
+    /// <summary>Reads a number that a learning rate is made of, which must not be negative.</summary>
+    private static double NonNegative(SpecNode node, string name)
+    {
+        double value = node.Number(name);
+        if (value < 0)
+        {
+            throw SpecErrors.Invalid(node.Path + "." + name, value, "zero or more, since a learning rate is not negative");
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads numbers that learning rates are made of, none of which may be negative.</summary>
+    private static double[] NonNegativeValues(SpecNode node, string name)
+    {
+        double[] values = node.Numbers(name);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] < 0)
+            {
+                throw SpecErrors.Invalid(SpecReader.Index(node.Path + "." + name, i), values[i], "zero or more, since a learning rate is not negative");
+            }
+        }
+
+        return values;
+    }
+
     private static Dictionary<string, SpecType> CreateTypes()
     {
         var types = new Dictionary<string, SpecType>(StringComparer.Ordinal);
