@@ -22,8 +22,11 @@ internal static class SpecErrors
     public static ScheduleSpecException Missing(string path, string owner) =>
         new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is missing; {owner} requires it."), path);
 
-    public static ScheduleSpecException Unknown(string path, string owner, IEnumerable<string> known) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is not a parameter of {owner}; it takes {string.Join(", ", known)}."), path);
+    public static ScheduleSpecException Unknown(string path, string owner, IEnumerable<string> known)
+    {
+        string names = string.Join(", ", known);
+        return new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is not a parameter of {owner}; {(names.Length == 0 ? "it takes none" : "it takes " + names)}."), path);
+    }
 
     /// <summary>Runs a factory and re-throws its <see cref="ArgumentException"/> with the JSON path of the field it names.</summary>
     /// <param name="node">The schedule object being built.</param>

@@ -50,7 +50,8 @@ public static class OptimizerScheduleExtensions
         Span<double> rates = count <= MaxStackGroups ? stackalloc double[count] : new double[count];
         for (int i = 0; i < count; i++)
         {
-            rates[i] = schedules[i].Evaluate(progress);
+            LearningRateSchedule schedule = schedules[i] ?? throw new ArgumentNullException(nameof(schedules), string.Create(CultureInfo.InvariantCulture, $"'schedules[{i}]' is null; every parameter group needs a schedule. No group was changed."));
+            rates[i] = schedule.Evaluate(progress);
         }
 
         for (int i = 0; i < count; i++)

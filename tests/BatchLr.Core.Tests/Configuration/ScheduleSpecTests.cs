@@ -360,4 +360,12 @@ public class ScheduleSpecTests
             schedule.Evaluate(t).Should().BeApproximately(cosine * Math.Pow(0.5, t), 1e-15, "at step {0}", t);
         }
     }
+
+    [Fact]
+    public void Parse_ParameterOfAParameterlessType_SaysItTakesNone()
+    {
+        var act = () => ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "constant", "num_warmup_steps": 3}}""");
+
+        act.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.schedule.num_warmup_steps").WithMessage("*it takes none*");
+    }
 }

@@ -27,6 +27,19 @@ public class OptimizerScheduleExtensionsTests
     }
 
     [Fact]
+    public void ApplyLearningRates_NullSchedule_ThrowsAndChangesNothing()
+    {
+        using var model = TwoLayers();
+        using var sgd = TwoGroupSgd(model);
+        var before = Rates(sgd).ToArray();
+
+        var act = () => sgd.ApplyLearningRates([Schedule.Constant(0.5), null!], TrainingProgress.AtStep(0));
+
+        act.Should().Throw<ArgumentNullException>().WithParameterName("schedules").WithMessage("*schedules[1]*No group was changed*");
+        Rates(sgd).Should().Equal(before);
+    }
+
+    [Fact]
     public void Apply_StepPlan_SetsScaledRateOfEachGroup()
     {
         using var model = TwoLayers();
