@@ -142,7 +142,7 @@ public static class BatchSizePolicy
 
         constraints ??= BatchSizeConstraints.None;
         BatchSizeConstraints capped = constraints.WithMaximum(maximum);
-        return FromCurve(Schedule.Step(initial, interval, factor).Clamp(0, maximum).On(clock), capped);
+        return FromCurve(Schedule.Step(initial, interval, factor).On(clock), capped);
     }
 
     /// <summary>Creates a periodic policy: the batch rises from a minimum to a maximum and back in triangular cycles.</summary>

@@ -60,18 +60,7 @@ public sealed class GradientNoiseEstimator
     /// <exception cref="ArgumentOutOfRangeException">A size or norm breaks its rule; the state is unchanged.</exception>
     public void Observe(in GradientStatistics statistics)
     {
-        if (statistics.SmallBatchSize < 1)
-        {
-            throw Guard.OutOfRange("statistics.SmallBatchSize", statistics.SmallBatchSize, "1 or more");
-        }
-
-        if (statistics.LargeBatchSize <= statistics.SmallBatchSize)
-        {
-            throw Guard.OutOfRange("statistics.LargeBatchSize", statistics.LargeBatchSize, "greater than SmallBatchSize, " + statistics.SmallBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        Guard.FiniteNotNegative(statistics.SmallBatchSquaredNorm, "statistics.SmallBatchSquaredNorm");
-        Guard.FiniteNotNegative(statistics.LargeBatchSquaredNorm, "statistics.LargeBatchSquaredNorm");
+        statistics.Validate(nameof(statistics));
 
         double b = statistics.SmallBatchSize;
         double big = statistics.LargeBatchSize;

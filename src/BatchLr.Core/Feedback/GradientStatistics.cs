@@ -1,4 +1,6 @@
 using System;
+using System.Globalization;
+using BatchLr.Internal;
 
 namespace BatchLr.Feedback;
 
@@ -34,6 +36,31 @@ public readonly struct GradientStatistics : IEquatable<GradientStatistics>
 
     /// <summary>Gets the squared norm of the large-batch mean gradient.</summary>
     public double LargeBatchSquaredNorm { get; }
+
+    /// <summary>Checks the rules every measurement obeys, naming each field under <paramref name="name"/>.</summary>
+    internal void Validate(string name)
+    {
+        if (SmallBatchSize < 1)
+        {
+            throw Guard.OutOfRange(name + ".SmallBatchSize", SmallBatchSize, "1 or more");
+        }
+
+        if (LargeBatchSize <= SmallBatchSize)
+        {
+            throw Guard.OutOfRange(name + ".LargeBatchSize", LargeBatchSize, "greater than SmallBatchSize, " + SmallBatchSize.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // Names are built only on failure: this runs on every training step.
+        if (!(SmallBatchSquaredNorm >= 0) || double.IsPositiveInfinity(SmallBatchSquaredNorm))
+        {
+            throw Guard.OutOfRange(name + ".SmallBatchSquaredNorm", SmallBatchSquaredNorm, "a finite number zero or more");
+        }
+
+        if (!(LargeBatchSquaredNorm >= 0) || double.IsPositiveInfinity(LargeBatchSquaredNorm))
+        {
+            throw Guard.OutOfRange(name + ".LargeBatchSquaredNorm", LargeBatchSquaredNorm, "a finite number zero or more");
+        }
+    }
 
     /// <inheritdoc />
     public bool Equals(GradientStatistics other) =>

@@ -149,16 +149,7 @@ public sealed class TrainingPlanner
             throw Guard.OutOfRange("outcome.Seconds", seconds, "a finite number zero or more, or null");
         }
 
-        if (outcome.Gradients is { } g)
-        {
-            if (g.SmallBatchSize < 1 || g.LargeBatchSize <= g.SmallBatchSize)
-            {
-                throw Guard.OutOfRange("outcome.Gradients", g.LargeBatchSize, "sizes with 1 ≤ SmallBatchSize < LargeBatchSize");
-            }
-
-            Guard.FiniteNotNegative(g.SmallBatchSquaredNorm, "outcome.Gradients.SmallBatchSquaredNorm");
-            Guard.FiniteNotNegative(g.LargeBatchSquaredNorm, "outcome.Gradients.LargeBatchSquaredNorm");
-        }
+        outcome.Gradients?.Validate("outcome.Gradients");
     }
 
     private void Restore(TrainingPlannerState state)

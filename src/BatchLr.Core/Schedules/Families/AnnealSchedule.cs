@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 
 namespace BatchLr.Schedules.Families;
 
@@ -47,6 +48,6 @@ internal sealed class AnnealSchedule(double start, double end, double duration, 
         AnnealShape.Linear => 1.0 - p,
         AnnealShape.Cosine => 0.5 * (1.0 + Math.Cos(Math.PI * p)),
         AnnealShape.OneMinusSqrt => 1.0 - Math.Sqrt(p),
-        _ => Math.Pow(0.0, p) /* unreachable: exponential is handled by the caller */,
+        _ => throw new UnreachableException("Exponential annealing is geometric interpolation, computed by the caller."),
     };
 }
