@@ -1,6 +1,5 @@
 using BatchLr.Batching;
 using BatchLr.Feedback;
-using BatchLr.Planning;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
 using BenchmarkDotNet.Attributes;

@@ -4,9 +4,9 @@
 using System;
 using System.Globalization;
 using System.IO;
+using BatchLr;
 using BatchLr.Configuration;
-using BatchLr.Planning;
-using BatchLr.TorchSharp.Optimizers;
+using BatchLr.TorchSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using BatchLr.Configuration;
-using BatchLr.Planning;
 using BatchLr.Schedules;
 
 namespace BatchLr.Cli;

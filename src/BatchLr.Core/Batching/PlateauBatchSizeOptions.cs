@@ -3,7 +3,7 @@ using BatchLr.Schedules;
 namespace BatchLr.Batching;
 
 /// <summary>Configures a batch size that changes by a factor when a validation metric stops improving.</summary>
-/// <remarks>The plateau rules are those of <see cref="Schedules.Reactive.ReduceOnPlateau"/>, so the two can share one configuration.</remarks>
+/// <remarks>The plateau rules are those of <see cref="Schedules.ReduceOnPlateau"/>, so the two can share one configuration.</remarks>
 public sealed class PlateauBatchSizeOptions
 {
     /// <summary>Gets or sets the batch size at the start.</summary>

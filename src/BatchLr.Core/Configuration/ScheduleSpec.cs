@@ -3,12 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using BatchLr.Configuration;
 using BatchLr.Internal;
-using BatchLr.Planning;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
 
-namespace BatchLr.Configuration;
+namespace BatchLr;
 
 /// <summary>Represents a learning-rate schedule described in JSON with PyTorch's, Hugging Face's or timm's names.</summary>
 /// <remarks>

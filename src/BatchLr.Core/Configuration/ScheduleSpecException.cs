@@ -1,6 +1,6 @@
 using System;
 
-namespace BatchLr.Configuration;
+namespace BatchLr;
 
 /// <summary>The exception that is thrown when a JSON schedule spec is malformed or a value in it breaks a rule.</summary>
 /// <remarks>

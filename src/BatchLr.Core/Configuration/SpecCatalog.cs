@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using BatchLr.Schedules;
-using BatchLr.Schedules.Reactive;
 
 namespace BatchLr.Configuration;
 

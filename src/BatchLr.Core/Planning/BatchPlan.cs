@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using BatchLr.Internal;
 
-namespace BatchLr.Planning;
+namespace BatchLr;
 
 /// <summary>Describes how one optimizer step's global batch is split: replicas × accumulation steps × micro-batches.</summary>
 /// <remarks>

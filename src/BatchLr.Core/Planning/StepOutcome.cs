@@ -1,6 +1,6 @@
 using BatchLr.Feedback;
 
-namespace BatchLr.Planning;
+namespace BatchLr;
 
 /// <summary>Carries what happened in one optimizer step, reported to <see cref="TrainingPlanner.Complete(in StepOutcome)"/>.</summary>
 /// <remarks>Only <see cref="Samples"/> is required; set the other properties with an object initializer or <c>with</c> when the loop measures them.</remarks>

@@ -1,6 +1,6 @@
 using BatchLr.Schedules;
 
-namespace BatchLr.Planning;
+namespace BatchLr;
 
 /// <summary>Describes the next optimizer step: how its batch is split, and the learning rate and momentum of each parameter group.</summary>
 /// <remarks>Values are computed when asked for; nothing is allocated.</remarks>

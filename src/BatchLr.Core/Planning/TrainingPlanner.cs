@@ -5,7 +5,7 @@ using BatchLr.Internal;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
 
-namespace BatchLr.Planning;
+namespace BatchLr;
 
 /// <summary>Plans every optimizer step of a training loop: its batch, split into micro-batches, and the learning rate and momentum of each group.</summary>
 /// <remarks>
@@ -22,7 +22,7 @@ namespace BatchLr.Planning;
 /// <para>The whole state is <see cref="State"/>; a planner built from it plans exactly what the original would have.</para>
 /// <para>
 /// The reactive parts (a reduce-on-plateau schedule, an adaptive batch policy) are objects of the options and keep their
-/// state in themselves, so give each planner its own: <see cref="Configuration.ScheduleSpec.BuildPlannerOptions(long?)"/>
+/// state in themselves, so give each planner its own: <see cref="ScheduleSpec.BuildPlannerOptions(long?)"/>
 /// builds fresh ones on every call.
 /// </para>
 /// </remarks>

@@ -2,7 +2,7 @@ using BatchLr.Batching;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
 
-namespace BatchLr.Planning;
+namespace BatchLr;
 
 /// <summary>Configures a <see cref="TrainingPlanner"/>.</summary>
 public sealed class TrainingPlannerOptions

@@ -1,8 +1,8 @@
 using BatchLr.Batching;
 using BatchLr.Feedback;
-using BatchLr.Schedules.Reactive;
+using BatchLr.Schedules;
 
-namespace BatchLr.Planning;
+namespace BatchLr;
 
 /// <summary>Holds everything a <see cref="TrainingPlanner"/> remembers; saved with a checkpoint, it resumes to the identical plans.</summary>
 /// <param name="Step">Optimizer steps completed.</param>

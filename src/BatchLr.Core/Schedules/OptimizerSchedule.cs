@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using BatchLr.Internal;
-using BatchLr.Schedules.Reactive;
 
 namespace BatchLr.Schedules;
 

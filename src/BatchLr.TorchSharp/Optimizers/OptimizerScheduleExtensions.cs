@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using BatchLr.Planning;
 using BatchLr.Schedules;
 using static TorchSharp.torch.optim;
 
-namespace BatchLr.TorchSharp.Optimizers;
+namespace BatchLr.TorchSharp;
 
 /// <summary>Applies BatchLr schedules to the parameter groups of a TorchSharp optimizer.</summary>
 public static class OptimizerScheduleExtensions

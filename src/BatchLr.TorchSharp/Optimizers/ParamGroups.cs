@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using static TorchSharp.torch.optim;
 
-namespace BatchLr.TorchSharp.Optimizers;
+namespace BatchLr.TorchSharp;
 
 /// <summary>Reads an optimizer's parameter groups as an indexable list without copying them on every step.</summary>
 internal static class ParamGroups

@@ -4,7 +4,6 @@ using System.Linq;
 using BatchLr.Batching;
 using BatchLr.Configuration;
 using BatchLr.Feedback;
-using BatchLr.Planning;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
 

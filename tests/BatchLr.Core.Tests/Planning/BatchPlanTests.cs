@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using BatchLr.Planning;
 
 namespace BatchLr.Core.Tests.Planning;
 

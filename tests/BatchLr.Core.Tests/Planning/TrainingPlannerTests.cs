@@ -4,10 +4,8 @@ using System.Linq;
 using System.Text.Json;
 using BatchLr.Batching;
 using BatchLr.Feedback;
-using BatchLr.Planning;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
-using BatchLr.Schedules.Reactive;
 
 namespace BatchLr.Core.Tests.Planning;
 

@@ -1,7 +1,6 @@
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
-using BatchLr.Schedules.Reactive;
 
 namespace BatchLr.Core.Tests.Schedules;
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using BatchLr.Schedules;
-using BatchLr.TorchSharp.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,7 +43,7 @@ public class OptimizerScheduleExtensionsTests
     {
         using var model = TwoLayers();
         using var sgd = TwoGroupSgd(model);
-        var planner = new Planning.TrainingPlanner(new Planning.TrainingPlannerOptions
+        var planner = new TrainingPlanner(new TrainingPlannerOptions
         {
             Schedule = new OptimizerSchedule([Schedule.Constant(0.1), Schedule.Constant(0.02)]),
             BatchSize = Batching.BatchSizePolicy.Fixed(256),
@@ -63,7 +62,7 @@ public class OptimizerScheduleExtensionsTests
         using var model = TwoLayers();
         using var sgd = TwoGroupSgd(model);
         var before = Rates(sgd).ToArray();
-        var planner = new Planning.TrainingPlanner(new Planning.TrainingPlannerOptions
+        var planner = new TrainingPlanner(new TrainingPlannerOptions
         {
             Schedule = new OptimizerSchedule([Schedule.Constant(0.5)]),
             BatchSize = Batching.BatchSizePolicy.Fixed(8),

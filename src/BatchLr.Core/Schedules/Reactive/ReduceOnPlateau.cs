@@ -4,7 +4,7 @@ using System.Globalization;
 using BatchLr.Feedback;
 using BatchLr.Internal;
 
-namespace BatchLr.Schedules.Reactive;
+namespace BatchLr.Schedules;
 
 /// <summary>Reduces the learning rate when a metric stops improving (PyTorch's ReduceLROnPlateau).</summary>
 /// <remarks>

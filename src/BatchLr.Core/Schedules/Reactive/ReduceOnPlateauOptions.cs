@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace BatchLr.Schedules.Reactive;
+namespace BatchLr.Schedules;
 
 /// <summary>Configures <see cref="ReduceOnPlateau"/>; names and defaults follow PyTorch's ReduceLROnPlateau.</summary>
 public sealed class ReduceOnPlateauOptions

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace BatchLr.Schedules.Reactive;
+namespace BatchLr.Schedules;
 
 /// <summary>Holds everything <see cref="ReduceOnPlateau"/> remembers; serialize it with a checkpoint to resume exactly.</summary>
 /// <param name="LearningRates">The learning rate of each parameter group.</param>

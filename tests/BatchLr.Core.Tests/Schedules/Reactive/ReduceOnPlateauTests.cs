@@ -4,7 +4,6 @@ using System.Linq;
 using System.Text.Json;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
-using BatchLr.Schedules.Reactive;
 
 namespace BatchLr.Core.Tests.Schedules.Reactive;
 
