@@ -342,8 +342,11 @@ internal static class CommandLine
             planner.Complete(new StepOutcome(batch.GlobalBatchSize)
             {
                 Tokens = checked(batch.GlobalBatchSize * tokensPerSample),
-                ValidationMetric = s < metrics.Length ? metrics[s] : null,
             });
+            if (s < metrics.Length)
+            {
+                planner.Report(metrics[s]);
+            }
         }
     }
 

@@ -3,36 +3,44 @@ using BatchLr.Feedback;
 namespace BatchLr.Batching;
 
 /// <summary>Carries what an adaptive batch-size policy may learn from one finished step.</summary>
-/// <remarks>Fields a loop does not measure stay NaN (or <see cref="GradientNoise.Unknown"/>) and are ignored.</remarks>
+/// <remarks>
+/// Only <see cref="Progress"/> and <see cref="Batch"/> are required; a loop that does not measure the others leaves them
+/// unset (<see langword="null"/>, or <see cref="GradientNoise.Unknown"/>), and policies ignore them. Validation metrics do not
+/// travel here: they reach a policy through <see cref="IAdaptiveBatchSizePolicy.Report(double)"/>, whenever they are measured.
+/// </remarks>
 public readonly struct BatchFeedback
 {
     /// <summary>Initializes a new instance of the <see cref="BatchFeedback"/> struct.</summary>
     /// <param name="progress">The training progress after the step.</param>
-    /// <param name="batchSize">The global batch size of the step.</param>
-    /// <param name="validationMetric">A validation metric reported with this step, or NaN.</param>
-    /// <param name="noise">The current gradient-noise estimates.</param>
-    /// <param name="stepSeconds">The measured duration of the step in seconds, or NaN.</param>
-    public BatchFeedback(TrainingProgress progress, int batchSize, double validationMetric, GradientNoise noise, double stepSeconds)
+    /// <param name="batch">How the step's batch was split; its global size is the samples the step consumed.</param>
+    public BatchFeedback(TrainingProgress progress, BatchPlan batch)
     {
         Progress = progress;
-        BatchSize = batchSize;
-        ValidationMetric = validationMetric;
-        Noise = noise;
-        StepSeconds = stepSeconds;
+        Batch = batch;
+        Noise = GradientNoise.Unknown;
+        MaxMicroBatchSize = int.MaxValue;
     }
 
     /// <summary>Gets the training progress after the step.</summary>
-    public TrainingProgress Progress { get; }
+    public TrainingProgress Progress { get; init; }
 
-    /// <summary>Gets the global batch size of the step.</summary>
-    public int BatchSize { get; }
+    /// <summary>Gets how the step's batch was split into replicas and micro-batches; its global size is the samples the step consumed.</summary>
+    public BatchPlan Batch { get; init; }
 
-    /// <summary>Gets the validation metric reported with the step, or NaN when none was.</summary>
-    public double ValidationMetric { get; }
+    /// <summary>Gets the global batch size of the step: the samples it consumed over all replicas.</summary>
+    public int BatchSize => Batch.GlobalBatchSize;
+
+    /// <summary>Gets the largest micro-batch a replica could hold, which sets the accumulation of any other batch size.</summary>
+    /// <value>1 or more. The default is <see cref="int.MaxValue"/>: no accumulation.</value>
+    public int MaxMicroBatchSize { get; init; }
+
+    /// <summary>Gets the training loss of the step, or <see langword="null"/> when not measured.</summary>
+    public double? Loss { get; init; }
 
     /// <summary>Gets the current gradient-noise estimates.</summary>
-    public GradientNoise Noise { get; }
+    /// <value>The default is <see cref="GradientNoise.Unknown"/>.</value>
+    public GradientNoise Noise { get; init; }
 
-    /// <summary>Gets the measured duration of the step in seconds, or NaN when not measured.</summary>
-    public double StepSeconds { get; }
+    /// <summary>Gets the measured duration of the step in seconds, or <see langword="null"/> when not measured.</summary>
+    public double? StepSeconds { get; init; }
 }

@@ -94,10 +94,9 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
     public void Observe(in BatchFeedback feedback)
     {
-        if (double.IsFinite(feedback.StepSeconds) && feedback.StepSeconds > 0)
+        if (feedback.StepSeconds is { } t && double.IsFinite(t) && t > 0)
         {
             double m = feedback.BatchSize;
-            double t = feedback.StepSeconds;
             _n++;
             _sumM += m;
             _sumT += t;
@@ -146,6 +145,11 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         {
             _batchSize = best;
         }
+    }
+
+    public void Report(double metric)
+    {
+        // Goodput is decided by throughput and the noise scale; validation metrics play no part.
     }
 
     public void Restore(AdaptiveBatchState state)

@@ -2,7 +2,7 @@ namespace BatchLr.Batching;
 
 /// <summary>Decides the global batch size from what training has shown so far.</summary>
 /// <remarks>
-/// Its answer depends only on <see cref="State"/>, which changes only in <see cref="Observe"/>; restoring a saved
+/// Its answer depends only on <see cref="State"/>, which changes only in <see cref="Observe"/> and <see cref="Report"/>; restoring a saved
 /// state with <see cref="Restore"/> therefore continues the identical sequence.
 /// </remarks>
 public interface IAdaptiveBatchSizePolicy : IBatchSizePolicy
@@ -13,6 +13,10 @@ public interface IAdaptiveBatchSizePolicy : IBatchSizePolicy
     /// <summary>Learns from a finished step.</summary>
     /// <param name="feedback">What the step showed.</param>
     void Observe(in BatchFeedback feedback);
+
+    /// <summary>Learns from a metric measured between steps, such as a validation loss.</summary>
+    /// <param name="metric">The metric; finite (the planner refuses NaN and infinities before they reach a policy).</param>
+    void Report(double metric);
 
     /// <summary>Replaces the state with a saved one.</summary>
     /// <param name="state">A state produced by <see cref="State"/> of a policy with the same options.</param>

@@ -39,6 +39,11 @@ internal sealed class NoiseAdaptiveBatchSizePolicy(NoiseAdaptiveBatchSizeOptions
         _batchSize = Constraints.Move(_batchSize, limited, target);
     }
 
+    public void Report(double metric)
+    {
+        // The noise scale decides; validation metrics play no part.
+    }
+
     public void Restore(AdaptiveBatchState state)
     {
         StateValues.CheckBatch(state, Constraints);

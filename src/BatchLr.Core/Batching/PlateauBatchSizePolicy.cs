@@ -41,12 +41,12 @@ internal sealed class PlateauBatchSizePolicy : IAdaptiveBatchSizePolicy
 
     public void Observe(in BatchFeedback feedback)
     {
-        if (!double.IsFinite(feedback.ValidationMetric))
-        {
-            return; // no metric with this step: nothing to learn
-        }
+        // Steps teach nothing: the policy waits for reported metrics.
+    }
 
-        if (_detector.Observe(feedback.ValidationMetric))
+    public void Report(double metric)
+    {
+        if (_detector.Observe(metric))
         {
             // A plateau asks for a change: when the factor rounds back to the same size, move one allowed step.
             _batchSize = Constraints.Move(_batchSize, _batchSize * _factor, _factor > 1 ? double.PositiveInfinity : 0.0);

@@ -22,9 +22,6 @@ public readonly struct StepOutcome
     /// <summary>Gets the training loss of the step, or <see langword="null"/>.</summary>
     public double? Loss { get; init; }
 
-    /// <summary>Gets a validation metric measured after the step, or <see langword="null"/> when none was.</summary>
-    public double? ValidationMetric { get; init; }
-
     /// <summary>Gets the gradient norms at two batch sizes, or <see langword="null"/> when not measured.</summary>
     public GradientStatistics? Gradients { get; init; }
 

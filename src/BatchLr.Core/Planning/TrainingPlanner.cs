@@ -112,22 +112,33 @@ public sealed class TrainingPlanner
             _noise.Observe(gradients);
         }
 
-        if (outcome.ValidationMetric is { } metric)
-        {
-            _schedule.Report(metric);
-        }
-
         long samples = _progress.Samples + outcome.Samples;
         double epoch = _datasetSize is { } size ? (double)samples / size : 0.0;
         _progress = new TrainingProgress(_progress.Step + 1, samples, _progress.Tokens + outcome.Tokens, epoch);
         _position += advance;
 
-        _adaptive?.Observe(new BatchFeedback(
-            _progress,
-            batch,
-            outcome.ValidationMetric ?? double.NaN,
-            _noise.Current,
-            outcome.Seconds ?? double.NaN));
+        _adaptive?.Observe(new BatchFeedback(_progress, BatchPlan.Create(batch, _maxMicroBatch, _policy.Constraints.Replicas))
+        {
+            MaxMicroBatchSize = _maxMicroBatch,
+            Loss = outcome.Loss,
+            Noise = _noise.Current,
+            StepSeconds = outcome.Seconds,
+        });
+    }
+
+    /// <summary>Reports a metric measured between steps, such as a validation loss, to the reactive parts.</summary>
+    /// <param name="metric">The metric; finite.</param>
+    /// <remarks>The next <see cref="Plan"/> is the first to see its effect; a plan already returned keeps its values.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is NaN or infinite; nothing changes.</exception>
+    public void Report(double metric)
+    {
+        if (!double.IsFinite(metric))
+        {
+            throw Guard.OutOfRange(nameof(metric), metric, "a finite number; a NaN or infinite metric is refused so it cannot change a schedule");
+        }
+
+        _schedule.Report(metric);
+        _adaptive?.Report(metric);
     }
 
     private static void Validate(in StepOutcome outcome)
@@ -137,11 +148,6 @@ public sealed class TrainingPlanner
         if (outcome.Loss is { } loss && !double.IsFinite(loss))
         {
             throw Guard.OutOfRange("outcome.Loss", loss, "a finite number or null");
-        }
-
-        if (outcome.ValidationMetric is { } metric && !double.IsFinite(metric))
-        {
-            throw Guard.OutOfRange("outcome.ValidationMetric", metric, "a finite number or null; a NaN or infinite metric is refused so it cannot change a schedule");
         }
 
         if (outcome.Seconds is { } seconds && !(seconds >= 0 && double.IsFinite(seconds)))

@@ -9,9 +9,6 @@ namespace BatchLr.Core.Tests.Batching;
 
 public class AdaptiveBatchSizePolicyTests
 {
-    private static BatchFeedback Metric(int batch, double metric) =>
-        new(TrainingProgress.AtStep(1), batch, metric, GradientNoise.Unknown, double.NaN);
-
     [Fact]
     public void OnPlateau_GrowsAfterPatienceExceeded()
     {
@@ -22,7 +19,7 @@ public class AdaptiveBatchSizePolicyTests
         int[] expected = [32, 32, 32, 64, 64, 64, 64, 100, 100, 100, 100];
         var sizes = metrics.Select(m =>
         {
-            policy.Observe(Metric(policy.GetBatchSize(default), m));
+            policy.Report(m);
             return policy.GetBatchSize(default);
         });
 
@@ -35,10 +32,10 @@ public class AdaptiveBatchSizePolicyTests
     {
         var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 256, Factor = 0.5, Patience = 0, Mode = PlateauMode.Max });
 
-        policy.Observe(Metric(256, 0.7));
-        policy.Observe(Metric(256, double.NaN));
+        policy.Report(0.7);
+        policy.Observe(new BatchFeedback(TrainingProgress.AtStep(1), BatchPlan.Create(256, int.MaxValue)));
         policy.GetBatchSize(default).Should().Be(256);
-        policy.Observe(Metric(256, 0.6));
+        policy.Report(0.6);
         policy.GetBatchSize(default).Should().Be(128);
     }
 
@@ -52,8 +49,8 @@ public class AdaptiveBatchSizePolicyTests
         for (int i = 0; i < 100; i++)
         {
             double metric = random.NextDouble();
-            straight.Observe(Metric(straight.GetBatchSize(default), metric));
-            resumed.Observe(Metric(resumed.GetBatchSize(default), metric));
+            straight.Report(metric);
+            resumed.Report(metric);
             var restored = BatchSizePolicy.OnPlateau(options);
             restored.Restore(JsonSerializer.Deserialize<AdaptiveBatchState>(JsonSerializer.Serialize(resumed.State))!);
             resumed = restored;
@@ -82,7 +79,7 @@ public class AdaptiveBatchSizePolicyTests
         {
             for (int step = 0; step < 10; step++)
             {
-                policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), policy.GetBatchSize(default), double.NaN, noise, double.NaN));
+                policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(policy.GetBatchSize(default), int.MaxValue)) { Noise = noise });
             }
 
             policy.GetBatchSize(default).Should().Be(expected);
@@ -96,7 +93,7 @@ public class AdaptiveBatchSizePolicyTests
 
         for (int i = 0; i < 5; i++)
         {
-            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(i), 48, double.NaN, GradientNoise.Unknown, double.NaN));
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(i), BatchPlan.Create(48, int.MaxValue)));
         }
 
         policy.GetBatchSize(default).Should().Be(48);
@@ -116,7 +113,7 @@ public class AdaptiveBatchSizePolicyTests
         for (int step = 0; step < 400; step++)
         {
             int batch = policy.GetBatchSize(default);
-            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), batch, double.NaN, noise, Seconds(batch)));
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(batch, int.MaxValue)) { Noise = noise, StepSeconds = Seconds(batch) });
         }
 
         int[] candidates = Enumerable.Range(0, 8).Select(k => 32 << k).ToArray();
@@ -139,7 +136,7 @@ public class AdaptiveBatchSizePolicyTests
         {
             int batch = policy.GetBatchSize(default);
             seen.Add(batch);
-            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), batch, double.NaN, noise, Seconds(batch)));
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(batch, int.MaxValue)) { Noise = noise, StepSeconds = Seconds(batch) });
         }
 
         seen.Take(3).Should().OnlyContain(b => b == 256);
@@ -157,7 +154,7 @@ public class AdaptiveBatchSizePolicyTests
         var noise = new GradientNoise(2.0, 500.0);
         for (int step = 0; step < 80; step++)
         {
-            var feedback = new BatchFeedback(TrainingProgress.AtStep(step), straight.GetBatchSize(default), double.NaN, noise, Seconds(straight.GetBatchSize(default)));
+            var feedback = new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(straight.GetBatchSize(default), int.MaxValue)) { Noise = noise, StepSeconds = Seconds(straight.GetBatchSize(default)) };
             straight.Observe(feedback);
             resumed.Observe(feedback);
             var restored = BatchSizePolicy.Goodput(options);
@@ -188,12 +185,12 @@ public class AdaptiveBatchSizePolicyTests
         var policy = BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 64, MaxChangeFactor = maxChange, UpdateInterval = 1, Constraints = new BatchSizeConstraints(multiple: 64, maximum: 4096) });
         var noise = new GradientNoise(1.0, 4000.0);
 
-        policy.Observe(new BatchFeedback(TrainingProgress.AtStep(0), 64, double.NaN, noise, double.NaN));
+        policy.Observe(new BatchFeedback(TrainingProgress.AtStep(0), BatchPlan.Create(64, int.MaxValue)) { Noise = noise });
 
         policy.GetBatchSize(default).Should().Be(128);
         for (int i = 1; i < 200; i++)
         {
-            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(i), policy.GetBatchSize(default), double.NaN, noise, double.NaN));
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(i), BatchPlan.Create(policy.GetBatchSize(default), int.MaxValue)) { Noise = noise });
         }
 
         // 4000 / 64 = 62.5, a tie that goes to the smaller multiple: 62 · 64 = 3968, where it stays.
@@ -209,7 +206,7 @@ public class AdaptiveBatchSizePolicyTests
         double[] metrics = [1.0, 1.0, 1.0, 1.0, 1.0];
         var sizes = metrics.Select(m =>
         {
-            policy.Observe(Metric(policy.GetBatchSize(default), m));
+            policy.Report(m);
             return policy.GetBatchSize(default);
         }).ToArray();
 

@@ -130,8 +130,8 @@ public class ScheduleSpecBatchTests
         int[] sizes = [32, 64, 100, 100, 100];
         for (int i = 0; i < metrics.Length; i++)
         {
-            actual.Observe(new BatchFeedback(TrainingProgress.AtStep(i + 1), actual.GetBatchSize(default), metrics[i], GradientNoise.Unknown, double.NaN));
-            expected.Observe(new BatchFeedback(TrainingProgress.AtStep(i + 1), expected.GetBatchSize(default), metrics[i], GradientNoise.Unknown, double.NaN));
+            actual.Report(metrics[i]);
+            expected.Report(metrics[i]);
             actual.GetBatchSize(default).Should().Be(sizes[i]).And.Be(expected.GetBatchSize(default));
         }
     }
@@ -155,8 +155,8 @@ public class ScheduleSpecBatchTests
         {
             for (int step = 0; step < 10; step++)
             {
-                actual.Observe(new BatchFeedback(TrainingProgress.AtStep(step), actual.GetBatchSize(default), double.NaN, noise, double.NaN));
-                expected.Observe(new BatchFeedback(TrainingProgress.AtStep(step), expected.GetBatchSize(default), double.NaN, noise, double.NaN));
+                actual.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(actual.GetBatchSize(default), int.MaxValue)) { Noise = noise });
+                expected.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(expected.GetBatchSize(default), int.MaxValue)) { Noise = noise });
                 actual.GetBatchSize(default).Should().Be(expected.GetBatchSize(default));
             }
 
@@ -186,8 +186,8 @@ public class ScheduleSpecBatchTests
             int a = actual.GetBatchSize(default);
             int e = expected.GetBatchSize(default);
             a.Should().Be(e, "step {0}", step);
-            actual.Observe(new BatchFeedback(TrainingProgress.AtStep(step), a, double.NaN, noise, Seconds(a)));
-            expected.Observe(new BatchFeedback(TrainingProgress.AtStep(step), e, double.NaN, noise, Seconds(e)));
+            actual.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(a, int.MaxValue)) { Noise = noise, StepSeconds = Seconds(a) });
+            expected.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(e, int.MaxValue)) { Noise = noise, StepSeconds = Seconds(e) });
         }
 
         actual.GetBatchSize(default).Should().Be(256);
@@ -198,8 +198,8 @@ public class ScheduleSpecBatchTests
     {
         ScheduleSpec spec = ScheduleSpec.Parse(Spec("""{"type": "plateau", "initial_batch_size": 32, "patience": 0}"""));
         var first = (IAdaptiveBatchSizePolicy)spec.BuildPlannerOptions().BatchSize!;
-        first.Observe(new BatchFeedback(TrainingProgress.AtStep(1), 32, 1.0, GradientNoise.Unknown, double.NaN));
-        first.Observe(new BatchFeedback(TrainingProgress.AtStep(2), 32, 2.0, GradientNoise.Unknown, double.NaN));
+        first.Report(1.0);
+        first.Report(2.0);
 
         IBatchSizePolicy second = spec.BuildPlannerOptions().BatchSize!;
 

@@ -125,7 +125,8 @@ public class TrainingPlannerTests
         {
             StepPlan plan = planner.Plan();
             seen.Add((plan.Batch.GlobalBatchSize, plan.LearningRate));
-            planner.Complete(new StepOutcome(plan.Batch.GlobalBatchSize) { ValidationMetric = loss });
+            planner.Complete(new StepOutcome(plan.Batch.GlobalBatchSize));
+            planner.Report(loss);
         }
 
         // Patience 1: the second bad report (after step 3) triggers both; the count resets, so again after step 5.
@@ -197,19 +198,20 @@ public class TrainingPlannerTests
     }
 
     [Fact]
-    public void Complete_NaNMetric_IsRefusedAndChangesNothing()
+    public void Report_NaNMetric_IsRefusedAndChangesNothing()
     {
         var planner = new TrainingPlanner(new TrainingPlannerOptions
         {
             Schedule = new OptimizerSchedule(new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1])),
             BatchSize = BatchSizePolicy.Fixed(8),
         });
-        planner.Complete(new StepOutcome(8) { ValidationMetric = 1.0 });
+        planner.Complete(new StepOutcome(8));
+        planner.Report(1.0);
         string before = JsonSerializer.Serialize(planner.State);
 
-        var act = () => planner.Complete(new StepOutcome(8) { ValidationMetric = double.NaN, Gradients = new GradientStatistics(2, 1, 8, 0.5) });
+        var act = () => planner.Report(double.NaN);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("outcome.ValidationMetric").WithMessage("*NaN*refused*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("metric").WithMessage("*NaN*refused*");
         JsonSerializer.Serialize(planner.State).Should().Be(before);
     }
 
@@ -294,19 +296,21 @@ public class TrainingPlannerTests
         var outcomes = Enumerable.Range(0, 1000).Select(step =>
         {
             var (small, large) = gradients.Draw();
-            return new StepOutcome(1) { Gradients = new GradientStatistics(8, small, 64, large), ValidationMetric = step % 10 == 9 ? 1.0 / (step + 1) : null };
+            return new StepOutcome(1) { Gradients = new GradientStatistics(8, small, 64, large) };
         }).ToArray();
+        double?[] metrics = Enumerable.Range(0, outcomes.Length).Select(step => step % 10 == 9 ? 1.0 / (step + 1) : (double?)null).ToArray();
 
         // One uninterrupted run, recording every plan and the state before every step.
         var planner = new TrainingPlanner(Options());
         var plans = new List<(BatchPlan Batch, double Lr0, double Lr1)>();
         var states = new List<string>();
-        foreach (var outcome in outcomes)
+        for (int step = 0; step < outcomes.Length; step++)
         {
             states.Add(JsonSerializer.Serialize(planner.State));
             StepPlan plan = planner.Plan();
             plans.Add((plan.Batch, plan.GetLearningRate(0), plan.GetLearningRate(1)));
-            planner.Complete(outcome with { Samples = plan.Batch.GlobalBatchSize });
+            planner.Complete(outcomes[step] with { Samples = plan.Batch.GlobalBatchSize });
+            ReportIfAny(planner, metrics[step]);
         }
 
         plans.Select(p => p.Batch.GlobalBatchSize).Distinct().Count().Should().BeGreaterThan(1, "the noise-adaptive policy must actually move");
@@ -320,6 +324,7 @@ public class TrainingPlannerTests
                 StepPlan plan = resumed.Plan();
                 (plan.Batch, plan.GetLearningRate(0), plan.GetLearningRate(1)).Should().Be(plans[step], "resuming at step {0}", start);
                 resumed.Complete(outcomes[step] with { Samples = plan.Batch.GlobalBatchSize });
+                ReportIfAny(resumed, metrics[step]);
             }
         }
     }
@@ -347,20 +352,21 @@ public class TrainingPlannerTests
             return new StepOutcome(1)
             {
                 Gradients = new GradientStatistics(8, small, 64, large),
-                ValidationMetric = step % 3 == 2 ? 1.0 + random.NextDouble() : null,
                 Seconds = 0.01 + (0.001 * random.NextDouble()),
             };
         }).ToArray();
+        double?[] metrics = Enumerable.Range(0, outcomes.Length).Select(step => step % 3 == 2 ? 1.0 + random.NextDouble() : (double?)null).ToArray();
 
         var planner = new TrainingPlanner(Options());
         var plans = new List<(BatchPlan Batch, double Lr0, double Lr1)>();
         var states = new List<string>();
-        foreach (var outcome in outcomes)
+        for (int step = 0; step < outcomes.Length; step++)
         {
             states.Add(JsonSerializer.Serialize(planner.State));
             StepPlan plan = planner.Plan();
             plans.Add((plan.Batch, plan.GetLearningRate(0), plan.GetLearningRate(1)));
-            planner.Complete(outcome with { Samples = plan.Batch.GlobalBatchSize, Seconds = outcome.Seconds * plan.Batch.GlobalBatchSize });
+            planner.Complete(outcomes[step] with { Samples = plan.Batch.GlobalBatchSize, Seconds = outcomes[step].Seconds * plan.Batch.GlobalBatchSize });
+            ReportIfAny(planner, metrics[step]);
         }
 
         plans.Select(p => p.Lr0).Distinct().Count().Should().BeGreaterThan(1, "the plateau schedule must actually reduce");
@@ -374,7 +380,16 @@ public class TrainingPlannerTests
                 StepPlan plan = resumed.Plan();
                 (plan.Batch, plan.GetLearningRate(0), plan.GetLearningRate(1)).Should().Be(plans[step], "resuming at step {0}", start);
                 resumed.Complete(outcomes[step] with { Samples = plan.Batch.GlobalBatchSize, Seconds = outcomes[step].Seconds * plan.Batch.GlobalBatchSize });
+                ReportIfAny(resumed, metrics[step]);
             }
+        }
+    }
+
+    private static void ReportIfAny(TrainingPlanner planner, double? metric)
+    {
+        if (metric is { } value)
+        {
+            planner.Report(value);
         }
     }
 }
