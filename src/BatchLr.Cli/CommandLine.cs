@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using BatchLr.Batching;
 using BatchLr.Configuration;
 using BatchLr.Schedules;
 
@@ -29,9 +30,9 @@ internal static class CommandLine
           --spec FILE        the JSON spec, e.g. {"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 30}}
           --steps N          the number of rows, 0 or more
           --metrics FILE     one number per line; line s is the metric reported after step s
-                             (for ReduceLROnPlateau or a plateau batch), so it shows from row s + 1
+                             (for ReduceLROnPlateau or an on_plateau section), so it shows from row s + 1
           --dataset-size N   samples per epoch, 1 or more, for the epoch clock of a plan
-                             (needs a "batch" section; without it epochs stay at 0)
+                             (needs a "batch" section; required when the plan reads the epoch clock)
           --tokens-per-sample N
                              tokens in one sample, 1 or more, for the tokens clock of a plan
                              (needs a "batch" section; without it tokens stay at 0)
@@ -266,30 +267,33 @@ internal static class CommandLine
             WriteRow(output, columns.ConvertAll(_ => "---:"), markdown);
         }
 
+        // Row s holds the values in effect for optimizer step s; with a clock other than steps, s counts that clock:
+        // a planner whose steps take one sample, one token and a one-sample epoch moves every clock in step.
+        var planner = new TrainingPlanner(new TrainingPlannerOptions { Schedule = schedule, BatchSize = BatchSizePolicy.Fixed(1), DatasetSize = 1 });
         var cells = new List<string>(columns.Count);
         for (int s = 0; s < steps; s++)
         {
-            // Row s holds the values in effect for optimizer step s; with a clock other than steps, s counts that clock.
-            var progress = new TrainingProgress(s, s, s, s);
+            StepPlan plan = planner.Plan();
             cells.Clear();
             cells.Add(s.ToString(CultureInfo.InvariantCulture));
             for (int g = 0; g < groups; g++)
             {
-                cells.Add(Format(schedule.GetLearningRate(g, progress)));
+                cells.Add(Format(plan.GetLearningRate(g)));
             }
 
             if (schedule.HasMomentum)
             {
                 for (int g = 0; g < groups; g++)
                 {
-                    cells.Add(Format(schedule.GetMomentum(g, progress)));
+                    cells.Add(Format(plan.GetMomentum(g)));
                 }
             }
 
             WriteRow(output, cells, markdown);
+            planner.Complete(new StepOutcome(1) { Tokens = 1 });
             if (s < metrics.Length)
             {
-                schedule.Report(metrics[s]);
+                planner.Report(metrics[s]);
             }
         }
     }

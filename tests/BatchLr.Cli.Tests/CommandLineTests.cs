@@ -176,7 +176,7 @@ public sealed class CommandLineTests : IDisposable
         string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "geometric", "initial": 8, "factor": 2, "interval": 1, "maximum": 64}}""");
 
         (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--steps", "11", "--dataset-size", "40");
-        (int plainCode, string[] plain, _) = Run("schedule", "--spec", spec, "--steps", "11");
+        (int plainCode, _, string plainError) = Run("schedule", "--spec", spec, "--steps", "11");
 
         // Rows 0-4 take 8 each: 40 samples end epoch 1 at row 5 (16). 40 + 3 · 16 = 88 samples, epoch 2.2, at row 8 (32);
         // 120 samples, epoch 3, at row 9 (64); then the maximum.
@@ -184,9 +184,9 @@ public sealed class CommandLineTests : IDisposable
         lines.Skip(1).Select(l => l.Split(',')[2]).Should().Equal("8", "8", "8", "8", "8", "16", "16", "16", "32", "64", "64");
         lines.Skip(1).Select(l => l.Split(',')[5]).Should().Equal("0", "8", "16", "24", "32", "40", "56", "72", "88", "120", "184");
 
-        // Without the dataset size the epoch clock stays at 0.
-        plainCode.Should().Be(0);
-        plain.Skip(1).Select(l => l.Split(',')[2]).Should().AllBe("8");
+        // Without the dataset size the epoch clock cannot move: refused, where it used to stay at 0 without a word.
+        plainCode.Should().Be(2);
+        plainError.Should().Contain("DatasetSize").And.Contain("epoch clock");
     }
 
     [Fact]
@@ -235,9 +235,9 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Run_PlateauBatchWithMetrics_GrowsFromTheNextRow()
+    public void Run_BatchOnPlateauWithMetrics_GrowsFromTheNextRow()
     {
-        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "plateau", "initial_batch_size": 16, "patience": 0}}""");
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 16, "on_plateau": {"patience": 0}}}""");
         string metrics = Write("metrics.txt", "1\n2\n");
 
         (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--steps", "4", "--metrics", metrics);

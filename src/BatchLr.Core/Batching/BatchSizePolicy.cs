@@ -199,23 +199,33 @@ public static class BatchSizePolicy
         return new CurveBatchSizePolicy(new DecayEquivalentCurve(schedule, referenceBatchSize, maximumBatchSize), capped);
     }
 
-    /// <summary>Creates a performance-triggered policy: the batch changes by a factor each time a validation metric plateaus.</summary>
-    /// <param name="options">The configuration; checked once and copied.</param>
-    /// <returns>The adaptive policy; report metrics through <see cref="IAdaptiveBatchSizePolicy.Observe"/>.</returns>
-    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
-    public static IAdaptiveBatchSizePolicy OnPlateau(PlateauBatchSizeOptions options)
+    /// <summary>Puts a factor on top of a closed-form policy that changes each time a watched metric stops improving: "ramp the batch, and grow it further when validation stalls".</summary>
+    /// <param name="basePolicy">The closed-form policy the factor multiplies, such as <see cref="Fixed(int, BatchSizeConstraints?)"/> or <see cref="Geometric"/>; its constraints bound every size.</param>
+    /// <param name="options">The plateau rules and the factor; checked once and copied.</param>
+    /// <returns>
+    /// The adaptive policy <c>B(t) = constrain(base(t) · m)</c>, where <c>m</c> starts at 1 and is multiplied by
+    /// <see cref="PlateauBatchSizeOptions.Factor"/> at each plateau. Until the first plateau it answers exactly what
+    /// <paramref name="basePolicy"/> answers. It watches the metrics reported through
+    /// <see cref="IAdaptiveBatchSizePolicy.Report(double)"/>, or the training losses of <see cref="BatchFeedback.Loss"/>, as
+    /// <see cref="Feedback.PlateauOptions.Monitor"/> says.
+    /// </returns>
+    /// <remarks>Because the factor compounds, a factor whose product rounds back to the same allowed size still moves the batch at a later plateau, once the product passes halfway to the next allowed size.</remarks>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="basePolicy"/> is adaptive, or an option breaks its rule; the message lists every broken rule.</exception>
+    public static IAdaptiveBatchSizePolicy OnPlateau(IBatchSizePolicy basePolicy, PlateauBatchSizeOptions options)
     {
+        Guard.NotNull(basePolicy);
         Guard.NotNull(options);
+        if (basePolicy is IAdaptiveBatchSizePolicy)
+        {
+            throw new ArgumentException("'basePolicy' is adaptive; a plateau factor goes on top of a closed-form policy (Fixed, Steps, Geometric, ...), since an adaptive policy already decides from feedback.", nameof(basePolicy));
+        }
+
         var check = new OptionsValidation(nameof(options));
-        CheckInitial(check, options.InitialBatchSize, options.Constraints);
+        options.Validate(check);
         check.Require(options.Factor > 0 && options.Factor != 1 && double.IsFinite(options.Factor), nameof(options.Factor), options.Factor, "a finite number greater than zero and not 1");
-        check.Defined(options.Mode, nameof(options.Mode));
-        check.Require(options.Patience >= 0, nameof(options.Patience), options.Patience, "zero or more");
-        check.FiniteNotNegative(options.Threshold, nameof(options.Threshold));
-        check.Defined(options.ThresholdMode, nameof(options.ThresholdMode));
-        check.Require(options.Cooldown >= 0, nameof(options.Cooldown), options.Cooldown, "zero or more");
         check.ThrowIfInvalid();
-        return new PlateauBatchSizePolicy(options);
+        return new PlateauBatchSizePolicy(basePolicy, options.CopyTo(new PlateauBatchSizeOptions { Factor = options.Factor }));
     }
 
     /// <summary>Creates a gradient-noise-adaptive policy: the batch follows the measured critical batch size, clamped and rate-limited.</summary>

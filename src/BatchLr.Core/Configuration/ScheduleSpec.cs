@@ -40,8 +40,11 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     private const string BatchKey = "batch";
     private const string ScalingKey = "scaling";
     private const string MicroBatchKey = "max_micro_batch_size";
+    private const string PlateauKey = SpecCatalog.PlateauKey;
+    private const string DurationKey = "duration";
+    private const string EvaluationKey = "evaluation_interval";
 
-    private static readonly string[] Keys = [RatesKey, ClockKey, ScheduleKey, BatchKey, ScalingKey, MicroBatchKey];
+    private static readonly string[] Keys = [RatesKey, ClockKey, ScheduleKey, PlateauKey, BatchKey, ScalingKey, MicroBatchKey, DurationKey, EvaluationKey];
 
     private static readonly string[] ClockNames = ["steps", "samples", "tokens", "epochs"];
 
@@ -49,15 +52,17 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     private readonly bool _ratesAreArray;
     private readonly ProgressClock _clock;
     private readonly SpecNode _root;
+    private readonly SpecNode? _plateau;
     private readonly PlanSection? _plan;
     private readonly string _json;
 
-    private ScheduleSpec(double[] rates, bool ratesAreArray, ProgressClock clock, SpecNode root, PlanSection? plan)
+    private ScheduleSpec(double[] rates, bool ratesAreArray, ProgressClock clock, SpecNode root, SpecNode? plateau, PlanSection? plan)
     {
         _rates = rates;
         _ratesAreArray = ratesAreArray;
         _clock = clock;
         _root = root;
+        _plateau = plateau;
         _plan = plan;
         _json = Write();
     }
@@ -107,7 +112,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         SpecType type = SpecCatalog.Lookup(_root.Type);
         if (type.Reactive)
         {
-            return new OptimizerSchedule(SpecCatalog.BuildPlateau(_root, _rates));
+            return SpecCatalog.BuildConstantWithPlateau(_root, _rates);
         }
 
         var rates = new LearningRateSchedule[_rates.Length];
@@ -130,7 +135,8 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
             }
         }
 
-        return new OptimizerSchedule(rates, momentum);
+        var schedule = new OptimizerSchedule(rates, momentum);
+        return _plateau is null ? schedule : SpecCatalog.BuildWithPlateau(schedule, _plateau);
     }
 
     /// <summary>Builds the configuration of a <see cref="TrainingPlanner"/>: the schedule, the batch-size policy, the scaling rule and the micro-batch limit the spec describes.</summary>
@@ -159,10 +165,12 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         return new TrainingPlannerOptions
         {
             Schedule = schedule,
-            BatchSize = SpecCatalog.BuildBatch(_plan.Batch, schedule, _root.Type),
+            BatchSize = SpecCatalog.BuildBatch(_plan.Batch, schedule, _root.Type, _plan.BatchPlateau),
             Scaling = SpecCatalog.BuildScaling(_plan.Scaling),
             DatasetSize = datasetSize,
             MaxMicroBatchSize = _plan.MaxMicroBatchSize ?? int.MaxValue,
+            Duration = _plan.Duration,
+            EvaluationInterval = _plan.EvaluationInterval,
         };
     }
 
@@ -235,14 +243,25 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         }
 
         SpecNode node = SpecReader.ReadSchedule(scheduleElement, "$." + ScheduleKey, rates.Length, topLevel: true);
-        return new ScheduleSpec(rates, ratesAreArray, clock, node, ReadPlan(properties));
+        SpecNode? plateau = null;
+        if (properties.TryGetValue(PlateauKey, out JsonElement plateauElement))
+        {
+            if (SpecCatalog.Lookup(node.Type).Reactive)
+            {
+                throw SpecErrors.Invalid("$." + PlateauKey, "given with " + SpecReader.Quote(node.Type), "left out, since " + node.Type + " already reduces on plateau; put on_plateau beside a closed-form schedule");
+            }
+
+            plateau = SpecReader.ReadSection(plateauElement, "$." + PlateauKey, PlateauKey, "on_plateau", SpecCatalog.RatePlateauParameters, rates.Length);
+        }
+
+        return new ScheduleSpec(rates, ratesAreArray, clock, node, plateau, ReadPlan(properties, clock));
     }
 
-    private static PlanSection? ReadPlan(Dictionary<string, JsonElement> properties)
+    private static PlanSection? ReadPlan(Dictionary<string, JsonElement> properties, ProgressClock clock)
     {
         if (!properties.TryGetValue(BatchKey, out JsonElement batchElement))
         {
-            foreach (string key in (string[])[ScalingKey, MicroBatchKey])
+            foreach (string key in (string[])[ScalingKey, MicroBatchKey, DurationKey, EvaluationKey])
             {
                 if (properties.ContainsKey(key))
                 {
@@ -253,7 +272,16 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
             return null;
         }
 
-        SpecNode batch = SpecReader.ReadVariant(batchElement, SpecCatalog.BatchPath, BatchKey, SpecCatalog.BatchTypes);
+        if (batchElement.ValueKind != JsonValueKind.Object)
+        {
+            throw SpecErrors.WrongType(SpecCatalog.BatchPath, batchElement, "a batch object with a \"type\"");
+        }
+
+        Dictionary<string, JsonElement> batchProperties = SpecReader.Properties(batchElement, SpecCatalog.BatchPath);
+        SpecNode? batchPlateau = batchProperties.Remove(PlateauKey, out JsonElement batchPlateauElement)
+            ? SpecReader.ReadSection(batchPlateauElement, SpecCatalog.BatchPath + "." + PlateauKey, PlateauKey, "the batch section's on_plateau", SpecCatalog.BatchPlateauParameters, groups: 1)
+            : null;
+        SpecNode batch = SpecReader.ReadVariant(batchProperties, SpecCatalog.BatchPath, BatchKey, SpecCatalog.BatchTypes);
         SpecNode scaling = properties.TryGetValue(ScalingKey, out JsonElement scalingElement)
             ? SpecReader.ReadVariant(scalingElement, SpecCatalog.ScalingPath, ScalingKey, SpecCatalog.ScalingTypes)
             : SpecCatalog.NoScaling;
@@ -268,7 +296,68 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
             maxMicro = micro;
         }
 
-        return new PlanSection(batch, scaling, maxMicro);
+        TrainingDuration? duration = properties.TryGetValue(DurationKey, out JsonElement durationElement)
+            ? ReadDuration(durationElement, "$." + DurationKey, clock, null)
+            : null;
+        TrainingDuration? evaluation = properties.TryGetValue(EvaluationKey, out JsonElement evaluationElement)
+            ? ReadDuration(evaluationElement, "$." + EvaluationKey, clock, duration)
+            : null;
+        if (evaluation is { Clock: ProgressClock.Tokens })
+        {
+            throw SpecErrors.Invalid("$." + EvaluationKey, SpecReader.Quote(evaluation.Value.ToString()), "in steps (ba), samples (sp) or epochs (ep), since a plan cannot know a step's tokens before the step");
+        }
+
+        return new PlanSection(batch, batchPlateau, scaling, maxMicro, duration, evaluation);
+    }
+
+    /// <summary>
+    /// Reads a length: a plain number on the spec's clock, or a string with a unit (<c>2ep</c>, <c>1000ba</c>, <c>5e4sp</c>,
+    /// <c>1e6tok</c>), or a fraction of the training duration (<c>0.1dur</c>), rounded to a whole number on a counting clock.
+    /// </summary>
+    private static TrainingDuration? ReadDuration(JsonElement element, string path, ProgressClock clock, TrainingDuration? total)
+    {
+        const string Rule = "a number on the spec's clock, a string with a unit (\"2ep\", \"1000ba\", \"5e4sp\", \"1e6tok\"), a fraction of the duration (\"0.1dur\"), or null";
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Number:
+                double number = SpecReader.ReadNumber(element, path);
+                return TrainingDuration.Broken(number, clock) is { } broken
+                    ? throw SpecErrors.Invalid(path, number, broken + " on the spec's clock, " + clock.ToString().ToLowerInvariant())
+                    : TrainingDuration.On(number, clock);
+            case JsonValueKind.String:
+                string text = element.GetString()!;
+                if (text.EndsWith("dur", StringComparison.Ordinal))
+                {
+                    if (total is not { } whole)
+                    {
+                        throw SpecErrors.Invalid(path, SpecReader.Quote(text), "given with a \"duration\", since a fraction of the duration needs one");
+                    }
+
+                    if (!double.TryParse(text[..^3], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double fraction)
+                        || !(fraction > 0) || !double.IsFinite(fraction))
+                    {
+                        throw SpecErrors.Invalid(path, SpecReader.Quote(text), "a fraction greater than zero followed by dur, such as \"0.1dur\"");
+                    }
+
+                    double value = fraction * whole.Value;
+                    if (whole.Clock != ProgressClock.Epochs)
+                    {
+                        value = Math.Max(1, Math.Round(value));
+                    }
+
+                    return TrainingDuration.Broken(value, whole.Clock) is { } rule
+                        ? throw SpecErrors.Invalid(path, SpecReader.Quote(text), rule + " once multiplied by the duration")
+                        : TrainingDuration.On(value, whole.Clock);
+                }
+
+                return TrainingDuration.TryParse(text, out TrainingDuration parsed)
+                    ? parsed
+                    : throw SpecErrors.Invalid(path, SpecReader.Quote(text), Rule);
+            default:
+                throw SpecErrors.WrongType(path, element, Rule);
+        }
     }
 
     private string RatePath(int group) => _ratesAreArray ? SpecReader.Index("$." + RatesKey, group) : "$." + RatesKey;
@@ -294,10 +383,16 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
             writer.WriteString(ClockKey, ClockNames[(int)_clock]);
             writer.WritePropertyName(ScheduleKey);
             SpecWriter.WriteSchedule(writer, _root);
+            if (_plateau is not null)
+            {
+                writer.WritePropertyName(PlateauKey);
+                SpecWriter.WriteSection(writer, _plateau);
+            }
+
             if (_plan is not null)
             {
                 writer.WritePropertyName(BatchKey);
-                SpecWriter.WriteSchedule(writer, _plan.Batch);
+                SpecWriter.WriteSchedule(writer, _plan.Batch, PlateauKey, _plan.BatchPlateau);
                 writer.WritePropertyName(ScalingKey);
                 SpecWriter.WriteSchedule(writer, _plan.Scaling);
                 writer.WritePropertyName(MicroBatchKey);
@@ -309,6 +404,9 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
                 {
                     writer.WriteNullValue();
                 }
+
+                WriteDuration(writer, DurationKey, _plan.Duration);
+                WriteDuration(writer, EvaluationKey, _plan.EvaluationInterval);
             }
 
             writer.WriteEndObject();
@@ -317,13 +415,25 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>The sections that configure a training plan: the batch policy, the scaling rule and the micro-batch limit.</summary>
-    private sealed record PlanSection(SpecNode Batch, SpecNode Scaling, int? MaxMicroBatchSize)
+    private static void WriteDuration(Utf8JsonWriter writer, string key, TrainingDuration? duration)
+    {
+        if (duration is { } value)
+        {
+            writer.WriteString(key, value.ToString());
+        }
+        else
+        {
+            writer.WriteNull(key);
+        }
+    }
+
+    /// <summary>The sections that configure a training plan: the batch policy and its plateau factor, the scaling rule, the micro-batch limit, the duration and the evaluation interval.</summary>
+    private sealed record PlanSection(SpecNode Batch, SpecNode? BatchPlateau, SpecNode Scaling, int? MaxMicroBatchSize, TrainingDuration? Duration, TrainingDuration? EvaluationInterval)
     {
         /// <summary>Builds the policy and the rule once, so every value they refuse fails <see cref="Parse(string)"/>.</summary>
         public void Check(OptimizerSchedule schedule, string scheduleType)
         {
-            SpecCatalog.BuildBatch(Batch, schedule, scheduleType);
+            SpecCatalog.BuildBatch(Batch, schedule, scheduleType, BatchPlateau);
             ILearningRateScaling scaling = SpecCatalog.BuildScaling(Scaling);
             if (scaling.ScalesProgress && !schedule.RunsOnSteps)
             {

@@ -41,7 +41,8 @@ internal static partial class SpecCatalog
     /// <param name="node">The batch node.</param>
     /// <param name="schedule">The spec's schedule, which <c>decay_equivalent</c> mirrors.</param>
     /// <param name="scheduleType">The spec's schedule type, named when it cannot be mirrored.</param>
-    public static IBatchSizePolicy BuildBatch(SpecNode node, OptimizerSchedule schedule, string scheduleType)
+    /// <param name="plateau">The batch section's <c>on_plateau</c>, or <see langword="null"/>.</param>
+    public static IBatchSizePolicy BuildBatch(SpecNode node, OptimizerSchedule schedule, string scheduleType, SpecNode? plateau)
     {
         var context = new BuildContext(1.0, 0, "$.lr");
         BatchSizeConstraints constraints = SpecErrors.Call(
@@ -58,7 +59,8 @@ internal static partial class SpecCatalog
             ("multiple", "multiple"),
             ("replicas", "replicas"),
             ("elasticReplicaCounts", "elastic_replica_counts"));
-        return BatchTypeTable[node.Type].Build(node, new BatchContext(constraints, schedule, scheduleType, context));
+        IBatchSizePolicy policy = BatchTypeTable[node.Type].Build(node, new BatchContext(constraints, schedule, scheduleType, context));
+        return plateau is null ? policy : BuildBatchPlateau(policy, plateau, node.Type);
     }
 
     /// <summary>Builds the scaling rule of a scaling node.</summary>
@@ -182,7 +184,7 @@ internal static partial class SpecCatalog
             [SpecParameter.Integer("reference_batch_size"), SpecParameter.Integer("maximum_batch_size")],
             static (node, c) =>
             {
-                if (c.Schedule.LearningRates is not { } rates)
+                if (SpecCatalog.Lookup(c.ScheduleType).Reactive)
                 {
                     throw SpecErrors.Invalid(
                         node.Path + ".type",
@@ -193,43 +195,12 @@ internal static partial class SpecCatalog
                 return Call(
                     node,
                     c,
-                    () => BatchSizePolicy.DecayEquivalent(rates[0], Int(node, "reference_batch_size"), Int(node, "maximum_batch_size"), c.Constraints),
+                    () => BatchSizePolicy.DecayEquivalent(c.Schedule.LearningRates[0], Int(node, "reference_batch_size"), Int(node, "maximum_batch_size"), c.Constraints),
                     ("schedule", "$.schedule"),
                     ("referenceBatchSize", "reference_batch_size"),
                     ("maximumBatchSize", "maximum_batch_size"),
                     ("maximum", "maximum_batch_size"));
             });
-
-        yield return new BatchType(
-            "plateau",
-            [
-                SpecParameter.Integer("initial_batch_size"),
-                SpecParameter.Number("factor", 2.0),
-                SpecParameter.Choice("mode", "min", "min", "max"),
-                SpecParameter.Integer("patience", 10),
-                SpecParameter.Number("threshold", 1e-4),
-                SpecParameter.Choice("threshold_mode", "rel", "rel", "abs"),
-                SpecParameter.Integer("cooldown", 0),
-            ],
-            static (node, c) => Call(
-                node,
-                c,
-                () => BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions
-                {
-                    InitialBatchSize = Int(node, "initial_batch_size"),
-                    Factor = node.Number("factor"),
-                    Mode = node.Text("mode") == "max" ? PlateauMode.Max : PlateauMode.Min,
-                    Patience = Int(node, "patience"),
-                    Threshold = node.Number("threshold"),
-                    ThresholdMode = node.Text("threshold_mode") == "abs" ? ThresholdMode.Absolute : ThresholdMode.Relative,
-                    Cooldown = Int(node, "cooldown"),
-                    Constraints = c.Constraints,
-                }),
-                ("InitialBatchSize", "initial_batch_size"),
-                ("Factor", "factor"),
-                ("Patience", "patience"),
-                ("Threshold", "threshold"),
-                ("Cooldown", "cooldown")));
 
         yield return new BatchType(
             "noise_adaptive",

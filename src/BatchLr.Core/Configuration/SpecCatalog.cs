@@ -22,44 +22,6 @@ internal static partial class SpecCatalog
     /// <summary>Builds a nested schedule object for the same group.</summary>
     public static LearningRateSchedule BuildChild(SpecNode node, BuildContext context) => Types[node.Type].Build!(node, context);
 
-    /// <summary>Builds a top-level ReduceLROnPlateau (or Hugging Face <c>reduce_lr_on_plateau</c>).</summary>
-    public static ReduceOnPlateau BuildPlateau(SpecNode node, double[] rates)
-    {
-        var options = new ReduceOnPlateauOptions
-        {
-            Mode = node.Text("mode") == "max" ? PlateauMode.Max : PlateauMode.Min,
-            Factor = node.Number("factor"),
-            Patience = (int)node.Number("patience"),
-            Threshold = node.Number("threshold"),
-            ThresholdMode = node.Text("threshold_mode") == "abs" ? ThresholdMode.Absolute : ThresholdMode.Relative,
-            Cooldown = (int)node.Number("cooldown"),
-            MinLearningRates = node.Get("min_lr") is double[] minimums ? minimums : [node.Number("min_lr")],
-            Eps = node.Number("eps"),
-        };
-        if (node.Get("min_lr") is double[] perGroup)
-        {
-            for (int i = 0; i < perGroup.Length; i++)
-            {
-                if (!(perGroup[i] >= 0) || double.IsPositiveInfinity(perGroup[i]))
-                {
-                    throw SpecErrors.Invalid(SpecReader.Index(node.Path + ".min_lr", i), perGroup[i], "a finite number zero or more");
-                }
-            }
-        }
-
-        var context = new BuildContext(rates[0], 0, "$.lr");
-        return SpecErrors.Call(
-            node,
-            context,
-            () => new ReduceOnPlateau(options, rates),
-            ("Factor", "factor"),
-            ("Patience", "patience"),
-            ("Threshold", "threshold"),
-            ("Cooldown", "cooldown"),
-            ("MinLearningRates", "min_lr"),
-            ("Eps", "eps"));
-    }
-
     /// <summary>Reads a number that a learning rate is made of, which must not be negative.</summary>
     private static double NonNegative(SpecNode node, string name)
     {
@@ -97,18 +59,6 @@ internal static partial class SpecCatalog
 
         return types;
     }
-
-    private static SpecParameter[] PlateauParameters() =>
-    [
-        SpecParameter.Choice("mode", "min", "min", "max"),
-        SpecParameter.Number("factor", 0.1),
-        SpecParameter.Integer("patience", 10),
-        SpecParameter.Number("threshold", 1e-4),
-        SpecParameter.Choice("threshold_mode", "rel", "rel", "abs"),
-        SpecParameter.Integer("cooldown", 0),
-        SpecParameter.PerGroup("min_lr", 0.0),
-        SpecParameter.Number("eps", 1e-8),
-    ];
 
     private static AnnealShape Shape(string? name) => name switch
     {

@@ -67,7 +67,12 @@ internal static class SpecReader
             throw SpecErrors.WrongType(path, element, "a " + family + " object with a \"type\"");
         }
 
-        Dictionary<string, JsonElement> properties = Properties(element, path);
+        return ReadVariant(Properties(element, path), path, family, types);
+    }
+
+    /// <summary>Reads the properties of an object of a small family of types, as <see cref="ReadVariant(JsonElement, string, string, IReadOnlyDictionary{string, SpecParameter[]})"/> does.</summary>
+    public static SpecNode ReadVariant(Dictionary<string, JsonElement> properties, string path, string family, IReadOnlyDictionary<string, SpecParameter[]> types)
+    {
         string typePath = path + "." + TypeKey;
         if (!properties.TryGetValue(TypeKey, out JsonElement typeElement))
         {
@@ -81,6 +86,29 @@ internal static class SpecReader
         }
 
         return ReadParameters(properties, path, name, family + " " + name, parameters, groups: 1);
+    }
+
+    /// <summary>Reads an object without a type, such as an <c>on_plateau</c> section: every parameter present, defaults filled in.</summary>
+    /// <param name="element">The object.</param>
+    /// <param name="path">Its JSON path.</param>
+    /// <param name="name">The section's name, the node's type.</param>
+    /// <param name="owner">What the section is called in messages.</param>
+    /// <param name="parameters">Its parameters in canonical order.</param>
+    /// <param name="groups">The number of parameter groups, for per-group values.</param>
+    public static SpecNode ReadSection(JsonElement element, string path, string name, string owner, IReadOnlyList<SpecParameter> parameters, int groups)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw SpecErrors.WrongType(path, element, "an object with the parameters of " + owner);
+        }
+
+        Dictionary<string, JsonElement> properties = Properties(element, path);
+        if (properties.ContainsKey(TypeKey))
+        {
+            throw SpecErrors.Unknown(path + "." + TypeKey, owner, parameters.Select(p => p.Name));
+        }
+
+        return ReadParameters(properties, path, name, owner, parameters, groups);
     }
 
     public static Dictionary<string, JsonElement> Properties(JsonElement element, string path)

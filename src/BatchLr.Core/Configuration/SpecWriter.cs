@@ -6,16 +6,25 @@ namespace BatchLr.Configuration;
 /// <summary>Writes canonical spec JSON: every parameter, in declaration order.</summary>
 internal static class SpecWriter
 {
-    public static void WriteSchedule(Utf8JsonWriter writer, SpecNode node)
+    public static void WriteSchedule(Utf8JsonWriter writer, SpecNode node, string? sectionKey = null, SpecNode? section = null)
     {
         writer.WriteStartObject();
         writer.WriteString("type", node.Type);
-        foreach (KeyValuePair<string, object?> pair in node.Values)
+        WriteValues(writer, node);
+        if (section is not null)
         {
-            writer.WritePropertyName(pair.Key);
-            WriteValue(writer, pair.Value);
+            writer.WritePropertyName(sectionKey!);
+            WriteSection(writer, section);
         }
 
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes an object without a type, such as an <c>on_plateau</c> section.</summary>
+    public static void WriteSection(Utf8JsonWriter writer, SpecNode node)
+    {
+        writer.WriteStartObject();
+        WriteValues(writer, node);
         writer.WriteEndObject();
     }
 
@@ -28,6 +37,15 @@ internal static class SpecWriter
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteValues(Utf8JsonWriter writer, SpecNode node)
+    {
+        foreach (KeyValuePair<string, object?> pair in node.Values)
+        {
+            writer.WritePropertyName(pair.Key);
+            WriteValue(writer, pair.Value);
+        }
     }
 
     private static void WriteValue(Utf8JsonWriter writer, object? value)

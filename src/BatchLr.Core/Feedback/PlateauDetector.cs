@@ -1,14 +1,15 @@
-using BatchLr.Schedules;
-
 namespace BatchLr.Feedback;
 
 /// <summary>
 /// Detects that a metric has stopped improving, with the semantics of PyTorch's ReduceLROnPlateau: a report is
 /// better when beyond the best by the threshold; bad reports are counted, held at zero during a cooldown, and
 /// when the count exceeds the patience a plateau is signalled, the count resets and a cooldown starts.
+/// Under <see cref="PlateauMonitor.TrainingLoss"/> training losses are averaged over windows, each full window one report.
 /// </summary>
-internal sealed class PlateauDetector(PlateauMode mode, int patience, double threshold, ThresholdMode thresholdMode, int cooldown)
+internal sealed class PlateauDetector(PlateauMode mode, int patience, double threshold, ThresholdMode thresholdMode, int cooldown, PlateauMonitor monitor, int lossWindow)
 {
+    public PlateauMonitor Monitor => monitor;
+
     public double? Best { get; set; }
 
     public int BadReports { get; set; }
@@ -16,6 +17,12 @@ internal sealed class PlateauDetector(PlateauMode mode, int patience, double thr
     public int CooldownLeft { get; set; }
 
     public long Reports { get; set; }
+
+    /// <summary>Gets or sets the sum of the training losses of the window being filled.</summary>
+    public double LossSum { get; set; }
+
+    /// <summary>Gets or sets the number of training losses in the window being filled.</summary>
+    public int LossCount { get; set; }
 
     /// <summary>Records a finite metric; returns <see langword="true"/> when it completes a plateau.</summary>
     public bool Observe(double metric)
@@ -45,6 +52,38 @@ internal sealed class PlateauDetector(PlateauMode mode, int patience, double thr
         CooldownLeft = cooldown;
         BadReports = 0;
         return true;
+    }
+
+    /// <summary>Adds a finite training loss to the window when the loss is watched; a full window reports its mean. Returns <see langword="true"/> when that report completes a plateau.</summary>
+    public bool ObserveLoss(double loss)
+    {
+        if (monitor != PlateauMonitor.TrainingLoss)
+        {
+            return false;
+        }
+
+        LossSum += loss;
+        LossCount++;
+        if (LossCount < lossWindow)
+        {
+            return false;
+        }
+
+        double mean = LossSum / LossCount;
+        LossSum = 0;
+        LossCount = 0;
+        return Observe(mean);
+    }
+
+    /// <summary>Copies every counter of <paramref name="other"/>.</summary>
+    public void CopyFrom(PlateauDetector other)
+    {
+        Best = other.Best;
+        BadReports = other.BadReports;
+        CooldownLeft = other.CooldownLeft;
+        Reports = other.Reports;
+        LossSum = other.LossSum;
+        LossCount = other.LossCount;
     }
 
     private bool IsBetter(double metric)

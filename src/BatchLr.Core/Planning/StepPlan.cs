@@ -1,21 +1,34 @@
+using System;
 using BatchLr.Schedules;
 
 namespace BatchLr;
 
-/// <summary>Describes the next optimizer step: how its batch is split, and the learning rate and momentum of each parameter group.</summary>
-/// <remarks>Values are computed when asked for; nothing is allocated.</remarks>
-public readonly struct StepPlan
+/// <summary>Describes the next optimizer step: how its batch is split, the learning rate and momentum of each parameter group, and whether to evaluate after it.</summary>
+/// <remarks>
+/// <para>
+/// A plan is a snapshot: its values are fixed when <see cref="TrainingPlanner.Plan"/> returns it and never change afterwards,
+/// whatever the planner learns later (a metric that reduces the learning rate reaches the next plan, not this one). The
+/// values are computed when read, from the pure schedules and the factors in force when the plan was made, so making a
+/// plan allocates nothing.
+/// </para>
+/// <para>Two plans are equal when their progress, batch split, flags and every group's learning rate and momentum are.</para>
+/// </remarks>
+public readonly struct StepPlan : IEquatable<StepPlan>
 {
     private readonly OptimizerSchedule _schedule;
     private readonly double _position;
+    private readonly double[] _plateauFactors;
 
-    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor)
+    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor, double[] plateauFactors, bool evaluate, bool last)
     {
         _schedule = schedule;
         Progress = progress;
         _position = position;
         Batch = batch;
         LearningRateFactor = factor;
+        _plateauFactors = plateauFactors;
+        IsEvaluationPoint = evaluate;
+        IsLastStep = last;
     }
 
     /// <summary>Gets the training progress before the step.</summary>
@@ -27,22 +40,72 @@ public readonly struct StepPlan
     /// <summary>Gets the factor the scaling rule applies to the scheduled learning rate at this batch size.</summary>
     public double LearningRateFactor { get; }
 
+    /// <summary>Gets a value indicating whether the step crosses an evaluation point of <see cref="TrainingPlannerOptions.EvaluationInterval"/>, or ends training while an interval is set: validate after completing it.</summary>
+    public bool IsEvaluationPoint { get; }
+
+    /// <summary>Gets a value indicating whether the step reaches <see cref="TrainingPlannerOptions.Duration"/>, so training is complete after it.</summary>
+    public bool IsLastStep { get; }
+
     /// <summary>Gets the number of parameter groups.</summary>
-    public int GroupCount => _schedule.GroupCount;
+    public int GroupCount => _schedule?.GroupCount ?? 0;
 
     /// <summary>Gets a value indicating whether the schedule drives the momentum.</summary>
-    public bool HasMomentum => _schedule.HasMomentum;
+    public bool HasMomentum => _schedule?.HasMomentum ?? false;
 
     /// <summary>Gets the learning rate of the first parameter group.</summary>
     public double LearningRate => GetLearningRate(0);
 
-    /// <summary>Returns the learning rate of a parameter group for this step: the scheduled rate times <see cref="LearningRateFactor"/>.</summary>
+    /// <summary>Returns the learning rate of a parameter group for this step: the scheduled rate times its plateau factor times <see cref="LearningRateFactor"/>.</summary>
     /// <param name="group">The group index.</param>
     /// <returns>The learning rate.</returns>
-    public double GetLearningRate(int group) => _schedule.GetLearningRateAt(group, Progress, _position) * LearningRateFactor;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index.</exception>
+    public double GetLearningRate(int group) => Schedule.GetLearningRateAt(group, Progress, _position, _plateauFactors) * LearningRateFactor;
 
     /// <summary>Returns the momentum of a parameter group for this step.</summary>
     /// <param name="group">The group index.</param>
     /// <returns>The momentum.</returns>
-    public double GetMomentum(int group) => _schedule.GetMomentumAt(group, Progress, _position);
+    /// <exception cref="InvalidOperationException">The schedule does not drive the momentum.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index.</exception>
+    public double GetMomentum(int group) => Schedule.GetMomentumAt(group, Progress, _position);
+
+    private OptimizerSchedule Schedule => _schedule ?? throw new InvalidOperationException("This plan is empty; plans come from TrainingPlanner.Plan().");
+
+    /// <inheritdoc />
+    public bool Equals(StepPlan other)
+    {
+        if (Progress != other.Progress || Batch != other.Batch || IsEvaluationPoint != other.IsEvaluationPoint
+            || IsLastStep != other.IsLastStep || GroupCount != other.GroupCount || HasMomentum != other.HasMomentum
+            || !LearningRateFactor.Equals(other.LearningRateFactor))
+        {
+            return false;
+        }
+
+        for (int g = 0; g < GroupCount; g++)
+        {
+            if (!GetLearningRate(g).Equals(other.GetLearningRate(g)) || (HasMomentum && !GetMomentum(g).Equals(other.GetMomentum(g))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is StepPlan other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Progress, Batch, GroupCount > 0 ? GetLearningRate(0) : 0.0);
+
+    /// <summary>Determines whether two plans are equal.</summary>
+    /// <param name="left">The first plan.</param>
+    /// <param name="right">The second plan.</param>
+    /// <returns><see langword="true"/> when every value agrees.</returns>
+    public static bool operator ==(StepPlan left, StepPlan right) => left.Equals(right);
+
+    /// <summary>Determines whether two plans differ.</summary>
+    /// <param name="left">The first plan.</param>
+    /// <param name="right">The second plan.</param>
+    /// <returns><see langword="true"/> when any value differs.</returns>
+    public static bool operator !=(StepPlan left, StepPlan right) => !left.Equals(right);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using BatchLr.Batching;
 using BatchLr.Feedback;
 using BatchLr.Internal;
@@ -7,65 +8,94 @@ using BatchLr.Schedules;
 
 namespace BatchLr;
 
-/// <summary>Plans every optimizer step of a training loop: its batch, split into micro-batches, and the learning rate and momentum of each group.</summary>
+/// <summary>Plans every optimizer step of a training loop: its batch, split into micro-batches, the learning rate and momentum of each group, and when to evaluate.</summary>
 /// <remarks>
 /// <para>
-/// Call <see cref="Plan"/> before a step and <see cref="Complete(in StepOutcome)"/> after it. The planner keeps the
-/// clocks right when the batch varies: steps count optimizer steps, samples and tokens count what the steps actually
-/// consumed, and the epoch is samples over the dataset size, so an epoch ends when the data is used up.
+/// Call <see cref="Plan"/> before a step and <see cref="Complete(in StepOutcome)"/> after it; report metrics measured between
+/// steps, such as a validation loss, with <see cref="Report(double)"/>. The planner keeps the clocks right when the batch
+/// varies: steps count optimizer steps, samples and tokens count what the steps actually consumed, and the epoch is samples
+/// over the dataset size, so an epoch ends when the data is used up.
 /// </para>
 /// <para>
-/// The learning rate of a step is the schedule's value times the scaling rule's factor at the step's batch size. Under
-/// AdaScale the schedule's position advances by that factor per step instead of by one. Metrics go to the reactive
-/// parts (reduce-on-plateau, an adaptive batch policy), gradient norms to the noise estimator.
+/// The learning rate of group <c>g</c> is <c>schedule_g(t) · m_g · scaling(B)</c>: the closed-form schedule, the group's
+/// reduce-on-plateau factor (1 until the first reduction; see <see cref="OptimizerSchedule.WithPlateau(ReduceOnPlateauOptions)"/>)
+/// and the scaling rule's factor at the step's batch size. Under AdaScale the schedule's position advances by that factor per
+/// step instead of by one.
 /// </para>
-/// <para>The whole state is <see cref="State"/>; a planner built from it plans exactly what the original would have.</para>
 /// <para>
-/// The reactive parts (a reduce-on-plateau schedule, an adaptive batch policy) are objects of the options and keep their
-/// state in themselves, so give each planner its own: <see cref="ScheduleSpec.BuildPlannerOptions(long?)"/>
+/// Where a metric lands: <see cref="Report(double)"/> and the training losses of <see cref="Complete(in StepOutcome)"/> change
+/// the reactive parts at once, and the next call of <see cref="Plan"/> is the first to see the change. A plan already returned
+/// never changes (<see cref="StepPlan"/> is a snapshot), and <see cref="Complete(in StepOutcome)"/> records the step of the last
+/// plan returned.
+/// </para>
+/// <para>
+/// The whole state is <see cref="State"/>; a planner built from it with the same options plans exactly what the original would
+/// have, and a planner with other options refuses it. The reduce-on-plateau state belongs to the planner; an adaptive batch
+/// policy keeps its state in itself, so give each planner its own policy: <see cref="ScheduleSpec.BuildPlannerOptions(long?)"/>
 /// builds fresh ones on every call.
 /// </para>
 /// </remarks>
 public sealed class TrainingPlanner
 {
+    private const double Tolerance = 1e-9;
+
     private readonly OptimizerSchedule _schedule;
+    private readonly ReduceOnPlateau? _plateau;
     private readonly IBatchSizePolicy _policy;
     private readonly IAdaptiveBatchSizePolicy? _adaptive;
     private readonly ILearningRateScaling _scaling;
     private readonly long? _datasetSize;
     private readonly int _maxMicroBatch;
+    private readonly int _replicas;
     private readonly GradientNoiseEstimator _noise;
+    private readonly TrainingDuration? _duration;
+    private readonly long? _totalSamples;
+    private readonly TrainingDuration? _evaluation;
+    private readonly double _evaluationSamples;
+    private readonly string _fingerprint;
+    private double[] _factors;
     private TrainingProgress _progress;
     private double _position;
+    private StepPlan _pending;
+    private bool _hasPending;
 
     /// <summary>Initializes a new instance of the <see cref="TrainingPlanner"/> class.</summary>
     /// <param name="options">The configuration; checked once.</param>
     /// <param name="state">A saved state to resume from; <see langword="null"/> to start training.</param>
-    /// <exception cref="ArgumentException">An option or a field of the state breaks its rule; the message lists every broken option rule.</exception>
+    /// <exception cref="ArgumentException">
+    /// An option breaks its rule (the message lists every broken option rule), or a field of the state does, or the state was
+    /// saved by a planner configured otherwise (its <see cref="TrainingPlannerState.Fingerprint"/> differs).
+    /// </exception>
     public TrainingPlanner(TrainingPlannerOptions options, TrainingPlannerState? state = null)
     {
         Guard.NotNull(options);
-        var check = new OptionsValidation(nameof(options));
-        check.Require(options.Schedule is not null, nameof(options.Schedule), null, "set");
-        check.Require(options.BatchSize is not null, nameof(options.BatchSize), null, "set");
-        check.Require(options.Scaling is not null, nameof(options.Scaling), null, "set");
-        check.Require(options.DatasetSize is null or >= 1, nameof(options.DatasetSize), options.DatasetSize, "1 or more, or null");
-        check.Require(options.MaxMicroBatchSize >= 1, nameof(options.MaxMicroBatchSize), options.MaxMicroBatchSize, "1 or more");
-        check.Require(options.NoiseDecay is >= 0 and < 1, nameof(options.NoiseDecay), options.NoiseDecay, "from 0 up to, not including, 1");
-        check.Require(
-            options.Scaling is null || !options.Scaling.ScalesProgress || options.Schedule is null || options.Schedule.RunsOnSteps,
-            nameof(options.Scaling),
-            "AdaScale",
-            "used with schedules on the steps clock, since it advances the schedule by its gain per step");
-        check.ThrowIfInvalid();
+        Validate(options);
 
         _schedule = options.Schedule!;
+        _plateau = _schedule.CreatePlateau();
+        _factors = [.. _schedule.InitialFactors];
         _policy = options.BatchSize!;
         _adaptive = _policy as IAdaptiveBatchSizePolicy;
         _scaling = options.Scaling!;
         _datasetSize = options.DatasetSize;
         _maxMicroBatch = options.MaxMicroBatchSize;
+        _replicas = _policy.Constraints.Replicas;
         _noise = new GradientNoiseEstimator(options.NoiseDecay, state?.Noise);
+        _duration = options.Duration;
+        _totalSamples = _duration switch
+        {
+            { Clock: ProgressClock.Samples } d => (long)d.Value,
+            { Clock: ProgressClock.Epochs } d => (long)Math.Round(d.Value * _datasetSize!.Value),
+            _ => null,
+        };
+        _evaluation = options.EvaluationInterval;
+        _evaluationSamples = _evaluation switch
+        {
+            { Clock: ProgressClock.Samples } e => e.Value,
+            { Clock: ProgressClock.Epochs } e => e.Value * _datasetSize!.Value,
+            _ => double.NaN,
+        };
+        _fingerprint = PlannerFingerprint.Of(options);
         if (state is not null)
         {
             Restore(state);
@@ -78,6 +108,19 @@ public sealed class TrainingPlanner
     /// <summary>Gets the current gradient-noise estimates.</summary>
     public GradientNoise Noise => _noise.Current;
 
+    /// <summary>Gets a value indicating whether training has reached <see cref="TrainingPlannerOptions.Duration"/>; always <see langword="false"/> without one.</summary>
+    /// <value>
+    /// <see langword="true"/> once the steps, tokens or samples reach the duration; with samples or epochs, also when fewer
+    /// samples remain than there are replicas, since a step takes a multiple of the replicas.
+    /// </value>
+    public bool IsComplete => _duration switch
+    {
+        null => false,
+        { Clock: ProgressClock.Steps } d => _progress.Step >= d.Value,
+        { Clock: ProgressClock.Tokens } d => _progress.Tokens >= d.Value,
+        _ => _totalSamples!.Value - _progress.Samples < _replicas,
+    };
+
     /// <summary>Gets a snapshot of the whole state, to save with a checkpoint.</summary>
     public TrainingPlannerState State => new(
         _progress.Step,
@@ -85,39 +128,80 @@ public sealed class TrainingPlanner
         _progress.Tokens,
         _position,
         _noise.State,
-        _schedule.Plateau?.State,
-        _adaptive?.State);
+        _plateau?.State,
+        _adaptive?.State)
+    {
+        Fingerprint = _fingerprint,
+    };
 
-    /// <summary>Returns the plan for the next step. Asking again before <see cref="Complete(in StepOutcome)"/> gives the same plan.</summary>
-    /// <returns>The batch plan, and the learning rate and momentum of each group.</returns>
+    /// <summary>Returns the plan for the next step.</summary>
+    /// <returns>The batch plan, the learning rate and momentum of each group, and whether the step ends training or an evaluation period.</returns>
+    /// <remarks>Asking again before <see cref="Complete(in StepOutcome)"/> gives an equal plan unless a metric reported in between changed a reactive part.</remarks>
+    /// <exception cref="InvalidOperationException">Training is complete (<see cref="IsComplete"/>).</exception>
     public StepPlan Plan()
     {
+        if (IsComplete)
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Training is complete: the planner has reached its duration, {_duration}, at {_progress}. Check IsComplete (or StepPlan.IsLastStep) to end the loop."));
+        }
+
         int batch = _policy.GetBatchSize(_progress);
-        var split = BatchPlan.Create(batch, _maxMicroBatch, _policy.Constraints.Replicas);
+        bool last;
+        if (_totalSamples is { } total)
+        {
+            long remaining = total - _progress.Samples;
+            last = batch >= remaining;
+            if (last)
+            {
+                batch = (int)(remaining / _replicas * _replicas);
+            }
+        }
+        else
+        {
+            last = _duration is { Clock: ProgressClock.Steps } d && _progress.Step + 1 >= d.Value;
+        }
+
+        var split = BatchPlan.Create(batch, _maxMicroBatch, _replicas);
         double factor = _scaling.GetFactor(batch, _noise.Current);
-        return new StepPlan(_schedule, _progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor);
+        bool evaluate = _evaluation is not null && (last || CrossesEvaluationPoint(batch));
+        _pending = new StepPlan(_schedule, _progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last);
+        _hasPending = true;
+        return _pending;
     }
 
     /// <summary>Records what the planned step did and advances the clocks.</summary>
     /// <param name="outcome">What happened: the samples consumed, and whatever else the loop measured.</param>
+    /// <remarks>The step recorded is the one of the last plan returned by <see cref="Plan"/> since the previous call; without one, the step planned now.</remarks>
     /// <exception cref="ArgumentException">A field of <paramref name="outcome"/> breaks its rule; nothing changes.</exception>
+    /// <exception cref="InvalidOperationException">Training is complete and no step was planned; nothing changes.</exception>
     public void Complete(in StepOutcome outcome)
     {
         Validate(outcome);
-        int batch = _policy.GetBatchSize(_progress);
-        double advance = _scaling.ScalesProgress ? _scaling.GetFactor(batch, _noise.Current) : 1.0;
+        StepPlan plan = _hasPending ? _pending : Plan();
+        BatchPlan executed = Executed(plan.Batch, outcome.Samples);
 
+        // Everything that can refuse its input runs before the first change, so a refused outcome changes nothing.
+        GradientNoise noise = _noise.Current;
         if (outcome.Gradients is { } gradients)
         {
             _noise.Observe(gradients);
+        }
+
+        double advance = _scaling.ScalesProgress ? _scaling.GetFactor(executed.GlobalBatchSize, noise) : 1.0;
+        if (outcome.Loss is { } loss && _plateau is not null && _plateau.ObserveLoss(loss))
+        {
+            RefreshFactors();
         }
 
         long samples = _progress.Samples + outcome.Samples;
         double epoch = _datasetSize is { } size ? (double)samples / size : 0.0;
         _progress = new TrainingProgress(_progress.Step + 1, samples, _progress.Tokens + outcome.Tokens, epoch);
         _position += advance;
+        _hasPending = false;
 
-        _adaptive?.Observe(new BatchFeedback(_progress, BatchPlan.Create(batch, _maxMicroBatch, _policy.Constraints.Replicas))
+        _adaptive?.Observe(new BatchFeedback(_progress, executed)
         {
             MaxMicroBatchSize = _maxMicroBatch,
             Loss = outcome.Loss,
@@ -126,9 +210,13 @@ public sealed class TrainingPlanner
         });
     }
 
-    /// <summary>Reports a metric measured between steps, such as a validation loss, to the reactive parts.</summary>
+    /// <summary>Reports a metric measured between steps, such as a validation loss, to the reactive parts that watch reported metrics.</summary>
     /// <param name="metric">The metric; finite.</param>
-    /// <remarks>The next <see cref="Plan"/> is the first to see its effect; a plan already returned keeps its values.</remarks>
+    /// <remarks>
+    /// Call it whenever the loop measures the metric, typically after a step whose plan has <see cref="StepPlan.IsEvaluationPoint"/>.
+    /// The next <see cref="Plan"/> is the first to see its effect; a plan already returned keeps its values. Reactive parts that
+    /// watch the training loss (<see cref="PlateauMonitor.TrainingLoss"/>) ignore it.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is NaN or infinite; nothing changes.</exception>
     public void Report(double metric)
     {
@@ -137,8 +225,70 @@ public sealed class TrainingPlanner
             throw Guard.OutOfRange(nameof(metric), metric, "a finite number; a NaN or infinite metric is refused so it cannot change a schedule");
         }
 
-        _schedule.Report(metric);
+        if (_plateau is { Monitor: PlateauMonitor.ReportedMetric } && _plateau.Report(metric))
+        {
+            RefreshFactors();
+        }
+
         _adaptive?.Report(metric);
+    }
+
+    private static void Validate(TrainingPlannerOptions options)
+    {
+        var check = new OptionsValidation(nameof(options));
+        check.Require(options.Schedule is not null, nameof(options.Schedule), null, "set");
+        check.Require(options.BatchSize is not null, nameof(options.BatchSize), null, "set");
+        check.Require(options.Scaling is not null, nameof(options.Scaling), null, "set");
+        check.Require(options.DatasetSize is null or >= 1, nameof(options.DatasetSize), options.DatasetSize, "1 or more, or null");
+        check.Require(options.MaxMicroBatchSize >= 1, nameof(options.MaxMicroBatchSize), options.MaxMicroBatchSize, "1 or more");
+        check.Require(options.NoiseDecay is >= 0 and < 1, nameof(options.NoiseDecay), options.NoiseDecay, "from 0 up to, not including, 1");
+        check.Require(
+            options.Scaling is null || !options.Scaling.ScalesProgress || options.Schedule is null || options.Schedule.RunsOnSteps,
+            nameof(options.Scaling),
+            "AdaScale",
+            "used with schedules on the steps clock, since it advances the schedule by its gain per step");
+        CheckDuration(check, options.Duration, nameof(options.Duration));
+        CheckDuration(check, options.EvaluationInterval, nameof(options.EvaluationInterval));
+        check.Require(
+            options.EvaluationInterval is not { Clock: ProgressClock.Tokens },
+            nameof(options.EvaluationInterval),
+            options.EvaluationInterval,
+            "in steps, samples or epochs, since a plan cannot know a step's tokens before the step");
+        if (options.DatasetSize is null)
+        {
+            string? reader = EpochReader(options);
+            check.Require(reader is null, nameof(options.DatasetSize), null, "set, since " + reader + " reads the epoch clock, which counts samples over the dataset size; without it epochs would stay at 0");
+        }
+
+        check.ThrowIfInvalid();
+    }
+
+    private static void CheckDuration(OptionsValidation check, TrainingDuration? duration, string name)
+    {
+        // A default(TrainingDuration) is the one value the factories cannot make.
+        check.Require(duration is not { Value: 0 }, name, duration, "a duration from TrainingDuration's factories, greater than zero");
+    }
+
+    /// <summary>Names the first part of the options that reads the epoch clock, or returns <see langword="null"/>.</summary>
+    private static string? EpochReader(TrainingPlannerOptions options)
+    {
+        if (options.Schedule is { } schedule && schedule.Reads(ProgressClock.Epochs))
+        {
+            return "the schedule";
+        }
+
+        IBatchSizePolicy? policy = options.BatchSize is PlateauBatchSizePolicy plateau ? plateau.Base : options.BatchSize;
+        if (policy is CurveBatchSizePolicy { Curve.Clock: ProgressClock.Epochs })
+        {
+            return "the batch-size policy";
+        }
+
+        if (options.Duration is { Clock: ProgressClock.Epochs })
+        {
+            return "the duration";
+        }
+
+        return options.EvaluationInterval is { Clock: ProgressClock.Epochs } ? "the evaluation interval" : null;
     }
 
     private static void Validate(in StepOutcome outcome)
@@ -147,7 +297,7 @@ public sealed class TrainingPlanner
         Guard.NotNegative(outcome.Tokens, "outcome.Tokens");
         if (outcome.Loss is { } loss && !double.IsFinite(loss))
         {
-            throw Guard.OutOfRange("outcome.Loss", loss, "a finite number or null");
+            throw Guard.OutOfRange("outcome.Loss", loss, "a finite number or null; a NaN or infinite loss is refused so it cannot change a schedule");
         }
 
         if (outcome.Seconds is { } seconds && !(seconds >= 0 && double.IsFinite(seconds)))
@@ -158,8 +308,53 @@ public sealed class TrainingPlanner
         outcome.Gradients?.Validate("outcome.Gradients");
     }
 
+    /// <summary>The split the step actually ran: the planned one, or the same rules applied to fewer samples at the end of the data.</summary>
+    private BatchPlan Executed(BatchPlan planned, long samples) =>
+        samples == planned.GlobalBatchSize || samples > int.MaxValue || samples % _replicas != 0
+            ? planned
+            : BatchPlan.Create((int)samples, _maxMicroBatch, _replicas);
+
+    /// <summary>Gets whether a step of <paramref name="batch"/> samples from the current progress crosses a multiple of the evaluation interval.</summary>
+    private bool CrossesEvaluationPoint(int batch)
+    {
+        if (_evaluation is { Clock: ProgressClock.Steps } steps)
+        {
+            return (_progress.Step + 1) % (long)steps.Value == 0;
+        }
+
+        double before = Math.Floor((_progress.Samples / _evaluationSamples) + Tolerance);
+        double after = Math.Floor(((_progress.Samples + (double)batch) / _evaluationSamples) + Tolerance);
+        return after > before;
+    }
+
+    /// <summary>Takes the plateau factors in force now; plans already made keep the array they were given.</summary>
+    private void RefreshFactors()
+    {
+        var factors = new double[_factors.Length];
+        for (int g = 0; g < factors.Length; g++)
+        {
+            factors[g] = _plateau!.GetLearningRate(g);
+        }
+
+        _factors = factors;
+    }
+
     private void Restore(TrainingPlannerState state)
     {
+        if (state.Version != TrainingPlannerState.CurrentVersion)
+        {
+            throw Guard.OutOfRange("state.Version", state.Version, "the format this version of BatchLr reads, " + TrainingPlannerState.CurrentVersion.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (state.Fingerprint is { } fingerprint && !string.Equals(fingerprint, _fingerprint, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                "'state.Fingerprint' is " + fingerprint + "; it must be " + _fingerprint + ", the fingerprint of this planner's configuration. "
+                + "The state was saved by a planner configured otherwise (another schedule, batch policy, scaling rule, duration or dataset size), "
+                + "so resuming would plan something else. Resume with the options the state was saved with, or, to resume anyway, clear it: state with { Fingerprint = null }.",
+                nameof(state));
+        }
+
         if (state.Noise is null)
         {
             throw new ArgumentNullException("state.Noise", "'state.Noise' is null; a saved planner state always holds the noise estimator's state.");
@@ -173,7 +368,7 @@ public sealed class TrainingPlanner
             throw Guard.OutOfRange("state.SchedulePosition", state.SchedulePosition, "a finite number zero or more");
         }
 
-        if ((state.Plateau is null) != (_schedule.Plateau is null))
+        if ((state.Plateau is null) != (_plateau is null))
         {
             throw new ArgumentException("'state.Plateau' must be set exactly when the schedule has a reduce-on-plateau part.", nameof(state));
         }
@@ -183,24 +378,28 @@ public sealed class TrainingPlanner
             throw new ArgumentException("'state.BatchSize' must be set exactly when the batch-size policy is adaptive.", nameof(state));
         }
 
-        // The policy and the reduce-on-plateau schedule belong to the caller: restore both or neither.
-        AdaptiveBatchState? previous = _adaptive?.State;
-        if (state.BatchSize is not null)
+        // The adaptive policy belongs to the caller: restore it last, after everything else has been checked.
+        if (state.Plateau is not null)
         {
-            _adaptive!.Restore(state.BatchSize);
+            _plateau!.Restore(state.Plateau);
         }
 
-        if (state.Plateau is not null)
+        if (state.BatchSize is not null)
         {
             try
             {
-                _schedule.Plateau!.Restore(state.Plateau);
+                _adaptive!.Restore(state.BatchSize);
             }
             catch (ArgumentException)
             {
-                _adaptive?.Restore(previous!);
+                _plateau?.Restore(_schedule.CreatePlateau()!.State);
                 throw;
             }
+        }
+
+        if (_plateau is not null)
+        {
+            RefreshFactors();
         }
 
         _progress = new TrainingProgress(

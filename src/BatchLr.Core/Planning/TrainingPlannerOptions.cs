@@ -7,7 +7,7 @@ namespace BatchLr;
 /// <summary>Configures a <see cref="TrainingPlanner"/>.</summary>
 public sealed class TrainingPlannerOptions
 {
-    /// <summary>Gets or sets the learning-rate (and momentum) schedule of the optimizer's parameter groups.</summary>
+    /// <summary>Gets or sets the learning-rate (and momentum) schedule of the optimizer's parameter groups, with its reduce-on-plateau part if any.</summary>
     /// <value>Required.</value>
     public OptimizerSchedule? Schedule { get; set; }
 
@@ -20,8 +20,24 @@ public sealed class TrainingPlannerOptions
     public ILearningRateScaling Scaling { get; set; } = LearningRateScaling.None;
 
     /// <summary>Gets or sets the number of samples in one epoch, so the epoch clock advances by samples consumed.</summary>
-    /// <value>1 or more, or <see langword="null"/> when epochs are not tracked (the epoch clock stays at 0). The default is <see langword="null"/>.</value>
+    /// <value>
+    /// 1 or more, or <see langword="null"/> when epochs are not tracked. Required when anything reads the epoch clock: a
+    /// schedule or batch policy on <see cref="ProgressClock.Epochs"/>, or a <see cref="Duration"/> or
+    /// <see cref="EvaluationInterval"/> in epochs. The default is <see langword="null"/>.
+    /// </value>
     public long? DatasetSize { get; set; }
+
+    /// <summary>Gets or sets the length of training.</summary>
+    /// <value>
+    /// <see langword="null"/> for training without a planned end (the default), or a length on any clock. With samples or
+    /// epochs the last step's batch is cut to the samples that remain, so training consumes exactly that many samples
+    /// (with replicas, down to a multiple of the replicas); <see cref="TrainingPlanner.IsComplete"/> says when it is done.
+    /// </value>
+    public TrainingDuration? Duration { get; set; }
+
+    /// <summary>Gets or sets how often the loop evaluates: <see cref="StepPlan.IsEvaluationPoint"/> is set on each step that crosses a multiple of this interval, and on the last step.</summary>
+    /// <value><see langword="null"/> for none (the default), or an interval in steps, samples or epochs (fractional, such as 0.5 epochs). Tokens are refused: a plan cannot know a step's tokens in advance.</value>
+    public TrainingDuration? EvaluationInterval { get; set; }
 
     /// <summary>Gets or sets the largest micro-batch one replica can process at once; bigger batches are accumulated.</summary>
     /// <value>1 or more. The default is <see cref="int.MaxValue"/>: no accumulation.</value>

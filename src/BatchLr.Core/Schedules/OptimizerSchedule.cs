@@ -5,15 +5,24 @@ using BatchLr.Internal;
 
 namespace BatchLr.Schedules;
 
-/// <summary>Holds what an optimizer needs at each step: a learning rate per parameter group, and a momentum per group where the schedule drives one.</summary>
+/// <summary>Holds what an optimizer needs at each step: a learning rate per parameter group, a momentum per group where the schedule drives one, and optionally a reduction when a watched metric stalls.</summary>
 /// <remarks>
-/// Built from code, or from a JSON spec. The closed-form part is pure; only a reduce-on-plateau part has
-/// state, reached through <see cref="Plateau"/> and advanced with <see cref="Report(double)"/>.
+/// <para>
+/// The closed-form part is pure: <see cref="GetLearningRate(int, in TrainingProgress)"/> answers any point of training.
+/// A reduce-on-plateau part (<see cref="WithPlateau(ReduceOnPlateauOptions)"/>, or the constant rates of PyTorch's
+/// ReduceLROnPlateau) is only described here: it has state, which the <see cref="TrainingPlanner"/> that runs this schedule
+/// creates, keeps and saves, so one schedule can serve any number of planners. The rate of group <c>g</c> a planner plans is
+/// <c>schedule_g(t) · m_g</c>, where the factor <c>m_g</c> starts at 1 and is multiplied by
+/// <see cref="ReduceOnPlateauOptions.Factor"/> at each plateau, never below <see cref="ReduceOnPlateauOptions.MinLearningRates"/>.
+/// </para>
+/// <para>Instances are immutable.</para>
 /// </remarks>
 public sealed class OptimizerSchedule
 {
-    private readonly LearningRateSchedule[]? _learningRates;
+    private readonly LearningRateSchedule[] _learningRates;
     private readonly LearningRateSchedule[]? _momentum;
+    private readonly ReduceOnPlateauOptions? _plateau;
+    private readonly double[] _initialFactors;
 
     /// <summary>Initializes a new instance of the <see cref="OptimizerSchedule"/> class from closed-form schedules.</summary>
     /// <param name="learningRates">One learning-rate schedule per parameter group; at least one.</param>
@@ -30,45 +39,85 @@ public sealed class OptimizerSchedule
                 throw Guard.OutOfRange("momentum.Count", _momentum.Length, "equal to learningRates.Count, " + _learningRates.Length.ToString(CultureInfo.InvariantCulture));
             }
         }
+
+        _initialFactors = Ones(_learningRates.Length);
     }
 
-    /// <summary>Initializes a new instance of the <see cref="OptimizerSchedule"/> class driven by a reduce-on-plateau schedule.</summary>
-    /// <param name="plateau">The reactive schedule; it holds the learning rate of every group.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="plateau"/> is <see langword="null"/>.</exception>
-    public OptimizerSchedule(ReduceOnPlateau plateau)
+    private OptimizerSchedule(LearningRateSchedule[] learningRates, LearningRateSchedule[]? momentum, ReduceOnPlateauOptions plateau, double[] initialFactors)
     {
-        Plateau = Guard.NotNull(plateau);
+        _learningRates = learningRates;
+        _momentum = momentum;
+        _initialFactors = initialFactors;
+        _plateau = plateau;
     }
 
     /// <summary>Gets the number of parameter groups.</summary>
-    public int GroupCount => _learningRates?.Length ?? Plateau!.GroupCount;
+    public int GroupCount => _learningRates.Length;
 
     /// <summary>Gets a value indicating whether this schedule drives the momentum (or Adam's beta1).</summary>
     public bool HasMomentum => _momentum is not null;
 
-    /// <summary>Gets the reactive part, or <see langword="null"/> when every value is closed-form.</summary>
-    public ReduceOnPlateau? Plateau { get; }
+    /// <summary>Gets a value indicating whether a reduce-on-plateau part reacts to a watched metric.</summary>
+    public bool HasPlateau => _plateau is not null;
 
-    /// <summary>Gets the learning-rate schedule of each group, or <see langword="null"/> when <see cref="Plateau"/> drives the rates.</summary>
-    public IReadOnlyList<LearningRateSchedule>? LearningRates => _learningRates;
+    /// <summary>Gets the clock the schedules read; the one of the first group's learning-rate schedule.</summary>
+    internal ProgressClock Clock => _learningRates[0].Clock;
 
-    /// <summary>Gets the momentum schedule of each group, or <see langword="null"/> when momentum is not scheduled.</summary>
-    public IReadOnlyList<LearningRateSchedule>? Momentum => _momentum;
+    /// <summary>Gets the learning-rate schedules, one per group (constant 1 for the constant rates of PyTorch's ReduceLROnPlateau).</summary>
+    internal IReadOnlyList<LearningRateSchedule> LearningRates => _learningRates;
 
-    /// <summary>Returns the learning rate of a group at a point of training.</summary>
+    /// <summary>Gets the momentum schedules, or <see langword="null"/>.</summary>
+    internal IReadOnlyList<LearningRateSchedule>? Momentum => _momentum;
+
+    /// <summary>Gets the reduction rules, or <see langword="null"/>; the instance is private to this schedule.</summary>
+    internal ReduceOnPlateauOptions? Plateau => _plateau;
+
+    /// <summary>Gets the factor of each group before any reduction: 1 on top of a schedule, the learning rate itself for constant rates.</summary>
+    internal IReadOnlyList<double> InitialFactors => _initialFactors;
+
+    /// <summary>Creates the schedule of PyTorch's ReduceLROnPlateau: constant learning rates, reduced each time a watched metric stalls.</summary>
+    /// <param name="plateau">The reduction rules; checked once and copied. <see cref="ReduceOnPlateauOptions.MinLearningRates"/> are learning rates.</param>
+    /// <param name="learningRates">The starting learning rate of each parameter group; at least one, each finite and zero or more.</param>
+    /// <returns>The schedule. The rates a planner plans are PyTorch's to the last bit: <c>lr ← max(lr · factor, min_lr)</c> at each plateau, skipped where the change is not more than <c>eps</c>.</returns>
+    /// <exception cref="ArgumentException">An option or a rate breaks its rule; the message lists every broken option rule.</exception>
+    public static OptimizerSchedule ConstantWithPlateau(ReduceOnPlateauOptions plateau, IReadOnlyList<double> learningRates)
+    {
+        Guard.NotNull(plateau);
+        Guard.NotNull(learningRates);
+        _ = new ReduceOnPlateau(plateau, learningRates); // checks the options and the rates, naming each
+
+        // The base is 1 and the factor is the rate, so the reductions are PyTorch's products, bit for bit.
+        var ones = new LearningRateSchedule[learningRates.Count];
+        Array.Fill(ones, Schedule.Constant(1.0));
+        return new OptimizerSchedule(ones, null, Copy(plateau), [.. learningRates]);
+    }
+
+    /// <summary>Returns the same schedules with a reduction on top: each group's learning rate is multiplied by a factor that starts at 1 and shrinks by <see cref="ReduceOnPlateauOptions.Factor"/> each time the watched metric stalls.</summary>
+    /// <param name="plateau">The reduction rules; checked once and copied. <see cref="ReduceOnPlateauOptions.MinLearningRates"/> and <see cref="ReduceOnPlateauOptions.Eps"/> apply to the factor.</param>
+    /// <returns>A new schedule; this one is unchanged. Until the first reduction a planner plans exactly this schedule's values.</returns>
+    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    /// <exception cref="InvalidOperationException">This schedule already has a reduce-on-plateau part.</exception>
+    public OptimizerSchedule WithPlateau(ReduceOnPlateauOptions plateau)
+    {
+        Guard.NotNull(plateau);
+        if (_plateau is not null)
+        {
+            throw new InvalidOperationException("This schedule already reduces on plateau; a schedule takes one reduce-on-plateau part.");
+        }
+
+        _ = new ReduceOnPlateau(plateau, _initialFactors);
+        return new OptimizerSchedule(_learningRates, _momentum, Copy(plateau), _initialFactors);
+    }
+
+    /// <summary>Returns the learning rate of a group at a point of training, before any reduction on plateau.</summary>
     /// <param name="group">The group index, from 0 to <see cref="GroupCount"/> - 1.</param>
-    /// <param name="progress">The training progress; ignored by a reactive schedule, which answers its current rate.</param>
-    /// <returns>The learning rate.</returns>
+    /// <param name="progress">The training progress.</param>
+    /// <returns>The learning rate; a <see cref="TrainingPlanner"/> multiplies it by the group's plateau factor and the batch-size scaling.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index.</exception>
     public double GetLearningRate(int group, in TrainingProgress progress)
     {
-        if (_learningRates is null)
-        {
-            return Plateau!.GetLearningRate(group);
-        }
-
         CheckGroup(group);
-        return _learningRates[group].Evaluate(progress);
+        return _learningRates[group].Evaluate(progress) * _initialFactors[group];
     }
 
     /// <summary>Returns the momentum of a group at a point of training.</summary>
@@ -79,78 +128,71 @@ public sealed class OptimizerSchedule
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index.</exception>
     public double GetMomentum(int group, in TrainingProgress progress)
     {
-        if (_momentum is null)
-        {
-            throw new InvalidOperationException("This schedule does not drive the momentum; check HasMomentum first.");
-        }
-
+        CheckMomentum();
         CheckGroup(group);
-        return _momentum[group].Evaluate(progress);
+        return _momentum![group].Evaluate(progress);
     }
 
-    /// <summary>Reports a value of the watched metric to the reactive part, if there is one.</summary>
-    /// <param name="metric">The metric; finite.</param>
-    /// <returns><see langword="true"/> when a learning rate was reduced; always <see langword="false"/> for a closed-form schedule, which ignores metrics.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is NaN or infinite; nothing changes.</exception>
-    public bool Report(double metric)
+    /// <summary>Creates the state of the reduce-on-plateau part, at the start of training.</summary>
+    internal ReduceOnPlateau? CreatePlateau() => _plateau is null ? null : new ReduceOnPlateau(_plateau, _initialFactors);
+
+    /// <summary>The learning rate at an explicit position on the schedules' clock (or at <paramref name="progress"/> when the position is NaN), times the group's plateau factor.</summary>
+    internal double GetLearningRateAt(int group, in TrainingProgress progress, double position, double[] factors)
     {
-        if (Plateau is null)
-        {
-            Guard.Finite(metric);
-            return false;
-        }
-
-        return Plateau.Report(metric);
-    }
-
-    /// <summary>The learning rate at an explicit position on the schedules' clock, or at <paramref name="progress"/> when the position is NaN.</summary>
-    internal double GetLearningRateAt(int group, in TrainingProgress progress, double position)
-    {
-        if (_learningRates is null)
-        {
-            return Plateau!.GetLearningRate(group);
-        }
-
         CheckGroup(group);
         LearningRateSchedule schedule = _learningRates[group];
-        return double.IsNaN(position) ? schedule.Evaluate(progress) : schedule.EvaluateCore(position);
+        return (double.IsNaN(position) ? schedule.Evaluate(progress) : schedule.EvaluateCore(position)) * factors[group];
     }
 
     /// <summary>The momentum at an explicit position on the schedules' clock, or at <paramref name="progress"/> when the position is NaN.</summary>
     internal double GetMomentumAt(int group, in TrainingProgress progress, double position)
     {
-        if (_momentum is null)
-        {
-            throw new InvalidOperationException("This schedule does not drive the momentum; check HasMomentum first.");
-        }
-
+        CheckMomentum();
         CheckGroup(group);
-        LearningRateSchedule schedule = _momentum[group];
+        LearningRateSchedule schedule = _momentum![group];
         return double.IsNaN(position) ? schedule.Evaluate(progress) : schedule.EvaluateCore(position);
     }
 
-    /// <summary>Gets a value indicating whether every schedule runs on the steps clock.</summary>
-    internal bool RunsOnSteps
+    /// <summary>Gets a value indicating whether any schedule reads <paramref name="clock"/>.</summary>
+    internal bool Reads(ProgressClock clock)
     {
-        get
+        foreach (LearningRateSchedule schedule in _learningRates)
         {
-            foreach (LearningRateSchedule schedule in (IReadOnlyList<LearningRateSchedule>?)_learningRates ?? [])
+            if (schedule.Clock == clock)
             {
-                if (schedule.Clock != ProgressClock.Steps)
-                {
-                    return false;
-                }
+                return true;
             }
+        }
 
-            foreach (LearningRateSchedule schedule in (IReadOnlyList<LearningRateSchedule>?)_momentum ?? [])
+        foreach (LearningRateSchedule schedule in (IReadOnlyList<LearningRateSchedule>?)_momentum ?? [])
+        {
+            if (schedule.Clock == clock)
             {
-                if (schedule.Clock != ProgressClock.Steps)
-                {
-                    return false;
-                }
+                return true;
             }
+        }
 
-            return true;
+        return false;
+    }
+
+    /// <summary>Gets a value indicating whether every schedule runs on the steps clock.</summary>
+    internal bool RunsOnSteps => !Reads(ProgressClock.Samples) && !Reads(ProgressClock.Tokens) && !Reads(ProgressClock.Epochs);
+
+    private static double[] Ones(int count)
+    {
+        var ones = new double[count];
+        Array.Fill(ones, 1.0);
+        return ones;
+    }
+
+    private static ReduceOnPlateauOptions Copy(ReduceOnPlateauOptions options) =>
+        options.CopyTo(new ReduceOnPlateauOptions { Factor = options.Factor, MinLearningRates = [.. options.MinLearningRates], Eps = options.Eps });
+
+    private void CheckMomentum()
+    {
+        if (_momentum is null)
+        {
+            throw new InvalidOperationException("This schedule does not drive the momentum; check HasMomentum first.");
         }
     }
 

@@ -10,63 +10,6 @@ namespace BatchLr.Core.Tests.Batching;
 public class AdaptiveBatchSizePolicyTests
 {
     [Fact]
-    public void OnPlateau_GrowsAfterPatienceExceeded()
-    {
-        var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 32, Factor = 2, Patience = 2, Constraints = new BatchSizeConstraints(maximum: 100) });
-
-        // Reports: 1.0 (best), then three non-improving ones: the third exceeds patience 2 → 64.
-        double[] metrics = [1.0, 1.0, 1.0, 1.0, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6];
-        int[] expected = [32, 32, 32, 64, 64, 64, 64, 100, 100, 100, 100];
-        var sizes = metrics.Select(m =>
-        {
-            policy.Report(m);
-            return policy.GetBatchSize(default);
-        });
-
-        // After the second plateau 64 · 2 = 128 exceeds the maximum, so the batch is the largest allowed size, 100.
-        sizes.Should().Equal(expected);
-    }
-
-    [Fact]
-    public void OnPlateau_FactorBelowOne_Shrinks_AndIgnoresStepsWithoutMetric()
-    {
-        var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 256, Factor = 0.5, Patience = 0, Mode = PlateauMode.Max });
-
-        policy.Report(0.7);
-        policy.Observe(new BatchFeedback(TrainingProgress.AtStep(1), BatchPlan.Create(256, int.MaxValue)));
-        policy.GetBatchSize(default).Should().Be(256);
-        policy.Report(0.6);
-        policy.GetBatchSize(default).Should().Be(128);
-    }
-
-    [Fact]
-    public void OnPlateau_StateRoundTripsThroughJson()
-    {
-        var options = new PlateauBatchSizeOptions { InitialBatchSize = 16, Patience = 1, Cooldown = 2 };
-        var straight = BatchSizePolicy.OnPlateau(options);
-        var resumed = BatchSizePolicy.OnPlateau(options);
-        var random = new Random(3);
-        for (int i = 0; i < 100; i++)
-        {
-            double metric = random.NextDouble();
-            straight.Report(metric);
-            resumed.Report(metric);
-            var restored = BatchSizePolicy.OnPlateau(options);
-            restored.Restore(JsonSerializer.Deserialize<AdaptiveBatchState>(JsonSerializer.Serialize(resumed.State))!);
-            resumed = restored;
-            resumed.GetBatchSize(default).Should().Be(straight.GetBatchSize(default));
-        }
-    }
-
-    [Fact]
-    public void OnPlateau_BadOptions_ReportsEveryBrokenRule()
-    {
-        var act = () => BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 0, Factor = 1.0 });
-
-        act.Should().Throw<ArgumentException>().WithMessage("*InitialBatchSize' is 0*").WithMessage("*Factor' is 1*not 1*");
-    }
-
-    [Fact]
     public void NoiseAdaptive_MovesTowardNoiseScale_AtMostByMaxChangePerInterval()
     {
         var policy = BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32, MaxChangeFactor = 2, UpdateInterval = 10, Constraints = new BatchSizeConstraints(multiple: 8, maximum: 4096) });
@@ -197,20 +140,4 @@ public class AdaptiveBatchSizePolicyTests
         policy.GetBatchSize(default).Should().Be(3968);
     }
 
-    [Fact]
-    public void OnPlateau_FactorRoundingBackToSameSize_MovesOneStep()
-    {
-        // 64 · 1.4 = 89.6 rounds back to 64 on a granularity of 64; a plateau still grows the batch, to 128.
-        var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 64, Factor = 1.4, Patience = 0, Constraints = new BatchSizeConstraints(multiple: 64, maximum: 256) });
-
-        double[] metrics = [1.0, 1.0, 1.0, 1.0, 1.0];
-        var sizes = metrics.Select(m =>
-        {
-            policy.Report(m);
-            return policy.GetBatchSize(default);
-        }).ToArray();
-
-        // First report sets the best; each later one is a plateau (patience 0): 128, 192 (179.2 → 192), 256, then the maximum holds.
-        sizes.Should().Equal(64, 128, 192, 256, 256);
-    }
 }

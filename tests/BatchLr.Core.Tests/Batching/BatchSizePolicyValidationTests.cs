@@ -100,12 +100,12 @@ public class BatchSizePolicyValidationTests
     [Fact]
     public void Restore_StateOfAnotherKind_ThrowsNamingTheMissingEntry()
     {
-        var plateau = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 32 });
+        var plateau = BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(32), new PlateauBatchSizeOptions());
         var noise = BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32 });
 
         var act = () => plateau.Restore(noise.State);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*lacks the entry 'bad_reports'*");
+        act.Should().Throw<ArgumentException>().WithMessage("*lacks the entry 'multiplier'*");
         plateau.GetBatchSize(default).Should().Be(32);
     }
 

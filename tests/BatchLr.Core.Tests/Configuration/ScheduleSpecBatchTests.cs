@@ -18,7 +18,7 @@ public class ScheduleSpecBatchTests
     public static TheoryData<string> AllBatchJson =>
     [
         .. Cases.Values.Select(c => c.Json),
-        """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "plateau", "initial_batch_size": 32, "mode": "max", "threshold_mode": "abs", "cooldown": 2}, "scaling": {"type": "sqrt", "reference_batch_size": 32}}""",
+        """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 32, "on_plateau": {"mode": "max", "threshold_mode": "abs", "cooldown": 2, "monitor": "loss", "loss_window": 20}}, "scaling": {"type": "sqrt", "reference_batch_size": 32}}""",
         """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "noise_adaptive", "initial_batch_size": 32, "target_multiple": 0.5}, "scaling": {"type": "adascale", "reference_batch_size": 32}, "max_micro_batch_size": 8}""",
         """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "goodput", "initial_batch_size": 32, "elastic_replica_counts": [2, 4]}, "scaling": {"type": "linear", "reference_batch_size": 32}}""",
     ];
@@ -76,7 +76,7 @@ public class ScheduleSpecBatchTests
     [Fact]
     public void Cases_CoverEveryClosedFormBatchType()
     {
-        Cases.Keys.Should().BeEquivalentTo(SpecCatalog.BatchTypes.Keys.Where(n => n is not ("plateau" or "noise_adaptive" or "goodput")));
+        Cases.Keys.Should().BeEquivalentTo(SpecCatalog.BatchTypes.Keys.Where(n => n is not ("noise_adaptive" or "goodput")));
     }
 
     [Theory]
@@ -113,16 +113,13 @@ public class ScheduleSpecBatchTests
     }
 
     [Fact]
-    public void BuildPlannerOptions_Plateau_GrowsAsTheCodeBuiltPolicy()
+    public void BuildPlannerOptions_OnPlateau_GrowsAsTheCodeBuiltPolicy()
     {
-        ScheduleSpec spec = ScheduleSpec.Parse(Spec("""{"type": "plateau", "initial_batch_size": 32, "patience": 0, "max_batch_size": 100}"""));
+        ScheduleSpec spec = ScheduleSpec.Parse(Spec("""{"type": "fixed", "batch_size": 32, "max_batch_size": 100, "on_plateau": {"patience": 0}}"""));
         IAdaptiveBatchSizePolicy actual = (IAdaptiveBatchSizePolicy)spec.BuildPlannerOptions().BatchSize!;
-        IAdaptiveBatchSizePolicy expected = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions
-        {
-            InitialBatchSize = 32,
-            Patience = 0,
-            Constraints = new BatchSizeConstraints(maximum: 100),
-        });
+        IAdaptiveBatchSizePolicy expected = BatchSizePolicy.OnPlateau(
+            BatchSizePolicy.Fixed(32, new BatchSizeConstraints(maximum: 100)),
+            new PlateauBatchSizeOptions { Patience = 0 });
 
         // 1 sets the best; 2 and 3 do not improve and with patience 0 each doubles the batch (factor 2 by default):
         // 64, then 128 capped at 100; 0.5 improves; 0.6 does not, but 100 is already the maximum.
@@ -196,7 +193,7 @@ public class ScheduleSpecBatchTests
     [Fact]
     public void BuildPlannerOptions_AdaptivePolicy_IsFreshEachCall()
     {
-        ScheduleSpec spec = ScheduleSpec.Parse(Spec("""{"type": "plateau", "initial_batch_size": 32, "patience": 0}"""));
+        ScheduleSpec spec = ScheduleSpec.Parse(Spec("""{"type": "fixed", "batch_size": 32, "on_plateau": {"patience": 0}}"""));
         var first = (IAdaptiveBatchSizePolicy)spec.BuildPlannerOptions().BatchSize!;
         first.Report(1.0);
         first.Report(2.0);
@@ -320,7 +317,7 @@ public class ScheduleSpecBatchTests
     [Theory]
 
     // The batch and scaling objects.
-    [InlineData("""{"type": "ramp"}""", "$.batch.type", "*\"ramp\"*one of fixed, steps, linear_ramp, token_ramp, geometric, cyclic, decay_equivalent, plateau, noise_adaptive, goodput*")]
+    [InlineData("""{"type": "ramp"}""", "$.batch.type", "*\"ramp\"*one of fixed, steps, linear_ramp, token_ramp, geometric, cyclic, decay_equivalent, noise_adaptive, goodput*")]
     [InlineData("""{"batch_size": 8}""", "$.batch.type", "*missing*")]
     [InlineData("""[8]""", "$.batch", "*batch object*")]
     [InlineData("""{"type": "fixed"}""", "$.batch.batch_size", "*missing; batch fixed requires it*")]
@@ -343,9 +340,12 @@ public class ScheduleSpecBatchTests
     [InlineData("""{"type": "geometric", "initial": 32, "factor": 2, "interval": 0, "maximum": 256}""", "$.batch.interval", "*greater than zero*")]
     [InlineData("""{"type": "cyclic", "minimum": 32, "maximum": 16, "period": 10}""", "$.batch.maximum", "*no less than minimum*")]
     [InlineData("""{"type": "decay_equivalent", "reference_batch_size": 64, "maximum_batch_size": 32}""", "$.batch.maximum_batch_size", "*no less than reference_batch_size, 64*")]
-    [InlineData("""{"type": "plateau", "initial_batch_size": 32, "factor": 1}""", "$.batch.factor", "*not 1*")]
-    [InlineData("""{"type": "plateau", "initial_batch_size": 0}""", "$.batch.initial_batch_size", "*is 0*")]
-    [InlineData("""{"type": "plateau", "initial_batch_size": 32, "patience": -1}""", "$.batch.patience", "*zero or more*")]
+    [InlineData("""{"type": "fixed", "batch_size": 32, "on_plateau": {"factor": 1}}""", "$.batch.on_plateau.factor", "*not 1*")]
+    [InlineData("""{"type": "fixed", "batch_size": 32, "on_plateau": {"patience": -1}}""", "$.batch.on_plateau.patience", "*zero or more*")]
+    [InlineData("""{"type": "fixed", "batch_size": 32, "on_plateau": {"loss_window": 0}}""", "$.batch.on_plateau.loss_window", "*1 or more*")]
+    [InlineData("""{"type": "fixed", "batch_size": 32, "on_plateau": {"monitor": "val"}}""", "$.batch.on_plateau.monitor", "*\"metric\", \"loss\"*")]
+    [InlineData("""{"type": "fixed", "batch_size": 32, "on_plateau": {"type": "x"}}""", "$.batch.on_plateau.type", "*not a parameter*")]
+    [InlineData("""{"type": "noise_adaptive", "initial_batch_size": 32, "on_plateau": {}}""", "$.batch.on_plateau", "*adaptive*closed-form*")]
     [InlineData("""{"type": "noise_adaptive", "initial_batch_size": 32, "max_change_factor": 1}""", "$.batch.max_change_factor", "*greater than 1*")]
     [InlineData("""{"type": "noise_adaptive", "initial_batch_size": 32, "update_interval": 0}""", "$.batch.update_interval", "*1 or more*")]
     [InlineData("""{"type": "goodput", "initial_batch_size": 32, "candidate_ratio": 0.5}""", "$.batch.candidate_ratio", "*greater than 1*")]

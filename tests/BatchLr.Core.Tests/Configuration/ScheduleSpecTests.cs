@@ -1,5 +1,7 @@
 using System;
 using System.Linq;
+using BatchLr.Batching;
+using BatchLr.Feedback;
 using BatchLr.Configuration;
 using BatchLr.Schedules;
 
@@ -159,17 +161,17 @@ public class ScheduleSpecTests
     {
         ScheduleSpec spec = ScheduleSpec.Parse(
             "{\"lr\": [0.1, 0.2], \"schedule\": {\"type\": \"" + type + "\", \"patience\": 1, \"factor\": 0.5, \"min_lr\": [0, 0.15]}}");
-        OptimizerSchedule schedule = spec.Build();
+        var planner = new TrainingPlanner(new TrainingPlannerOptions { Schedule = spec.Build(), BatchSize = BatchSizePolicy.Fixed(1) });
 
         // First report sets best; a bad report is tolerated (patience 1); the second bad one reduces.
-        schedule.Report(1.0);
-        schedule.Report(1.0);
-        schedule.GetLearningRate(0, default).Should().Be(0.1);
-        schedule.Report(1.0);
-        schedule.GetLearningRate(0, default).Should().Be(0.1 * 0.5);
-        schedule.GetLearningRate(1, default).Should().Be(0.15);
+        planner.Report(1.0);
+        planner.Report(1.0);
+        planner.Plan().GetLearningRate(0).Should().Be(0.1);
+        planner.Report(1.0);
+        planner.Plan().GetLearningRate(0).Should().Be(0.1 * 0.5);
+        planner.Plan().GetLearningRate(1).Should().Be(0.15);
         ScheduleSpec.Parse(spec.ToJson()).Should().Be(spec);
-        spec.Build().GetLearningRate(0, default).Should().Be(0.1, "every Build starts a fresh plateau state");
+        spec.Build().GetLearningRate(0, default).Should().Be(0.1, "a schedule holds no plateau state; a planner does");
     }
 
     [Fact]

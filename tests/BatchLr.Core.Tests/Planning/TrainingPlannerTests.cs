@@ -111,11 +111,10 @@ public class TrainingPlannerTests
     [Fact]
     public void ValidationDrivenStrategy_PlateauGrowsBatch_AndReducesLearningRate()
     {
-        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 1, Factor = 0.5 }, [0.1]);
         var planner = new TrainingPlanner(new TrainingPlannerOptions
         {
-            Schedule = new OptimizerSchedule(plateau),
-            BatchSize = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 64, Patience = 1, Factor = 2 }),
+            Schedule = OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions { Patience = 1, Factor = 0.5 }, [0.1]),
+            BatchSize = BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(64), new PlateauBatchSizeOptions { Patience = 1, Factor = 2 }),
         });
 
         // Validation loss every step: improves twice, then stalls.
@@ -202,7 +201,7 @@ public class TrainingPlannerTests
     {
         var planner = new TrainingPlanner(new TrainingPlannerOptions
         {
-            Schedule = new OptimizerSchedule(new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1])),
+            Schedule = OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions(), [0.1]),
             BatchSize = BatchSizePolicy.Fixed(8),
         });
         planner.Complete(new StepOutcome(8));
@@ -218,13 +217,12 @@ public class TrainingPlannerTests
     [Fact]
     public void Constructor_StateWithBadPlateau_LeavesThePolicyAsItWas()
     {
-        var policy = BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 32 });
-        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1]);
-        TrainingPlannerOptions Options() => new() { Schedule = new OptimizerSchedule(plateau), BatchSize = policy };
+        var policy = BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(32), new PlateauBatchSizeOptions());
+        TrainingPlannerOptions Options() => new() { Schedule = OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions(), [0.1]), BatchSize = policy };
         var good = new TrainingPlanner(Options()).State;
         var bad = good with
         {
-            BatchSize = good.BatchSize! with { BatchSize = 512 },
+            BatchSize = good.BatchSize! with { Values = new Dictionary<string, double>(good.BatchSize.Values) { ["multiplier"] = 16 } },
             Plateau = good.Plateau! with { LearningRates = [0.1, 0.2] },
         };
 
@@ -337,10 +335,10 @@ public class TrainingPlannerTests
         // A reduce-on-plateau learning rate with a goodput or plateau batch policy: every reactive part has state.
         TrainingPlannerOptions Options() => new()
         {
-            Schedule = new OptimizerSchedule(new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 2, Factor = 0.5, Cooldown = 1 }, [0.1, 0.05])),
+            Schedule = OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions { Patience = 2, Factor = 0.5, Cooldown = 1 }, [0.1, 0.05]),
             BatchSize = policyKind == "goodput"
                 ? BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 7, Constraints = new BatchSizeConstraints(maximum: 1024) })
-                : BatchSizePolicy.OnPlateau(new PlateauBatchSizeOptions { InitialBatchSize = 16, Patience = 3, Constraints = new BatchSizeConstraints(maximum: 512) }),
+                : BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(16, new BatchSizeConstraints(maximum: 512)), new PlateauBatchSizeOptions { Patience = 3 }),
             DatasetSize = 3000,
         };
 

@@ -42,27 +42,49 @@ public class OptimizerScheduleTests
     }
 
     [Fact]
-    public void Report_ClosedForm_IgnoresFiniteMetricAndRefusesNaN()
+    public void WithPlateau_KeepsTheClosedFormValues_AndLeavesTheOriginalUnchanged()
     {
-        var optimizer = new OptimizerSchedule([Schedule.Constant(0.1)]);
+        var closed = new OptimizerSchedule([Schedule.CosineAnnealing(0.1, 0.0, 100), Schedule.Constant(0.01)]);
 
-        optimizer.Report(1.0).Should().BeFalse();
-        ((Action)(() => optimizer.Report(double.NaN))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("metric");
+        OptimizerSchedule reactive = closed.WithPlateau(new ReduceOnPlateauOptions { Patience = 2 });
+
+        reactive.HasPlateau.Should().BeTrue();
+        closed.HasPlateau.Should().BeFalse();
+        foreach (long step in (long[])[0, 30, 99, 500])
+        {
+            // Before any reduction the factor is 1: the rates are the closed form's, bit for bit.
+            reactive.GetLearningRate(0, TrainingProgress.AtStep(step)).Should().Be(closed.GetLearningRate(0, TrainingProgress.AtStep(step)));
+            reactive.GetLearningRate(1, TrainingProgress.AtStep(step)).Should().Be(0.01);
+        }
     }
 
     [Fact]
-    public void Report_Plateau_DrivesTheRates()
+    public void WithPlateau_Twice_IsRefused()
     {
-        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 0 }, [0.5, 0.05]);
-        var optimizer = new OptimizerSchedule(plateau);
+        OptimizerSchedule reactive = new OptimizerSchedule([Schedule.Constant(0.1)]).WithPlateau(new ReduceOnPlateauOptions());
 
-        optimizer.Plateau.Should().BeSameAs(plateau);
-        optimizer.LearningRates.Should().BeNull();
-        optimizer.GroupCount.Should().Be(2);
-        optimizer.Report(1.0).Should().BeFalse();
-        optimizer.Report(1.0).Should().BeTrue();
-        Approx.Equal(0.05, optimizer.GetLearningRate(0, TrainingProgress.AtStep(123)));
-        Approx.Equal(0.005, optimizer.GetLearningRate(1, default));
+        ((Action)(() => reactive.WithPlateau(new ReduceOnPlateauOptions()))).Should().Throw<InvalidOperationException>().WithMessage("*already*");
+    }
+
+    [Fact]
+    public void WithPlateau_BadOptions_ReportsEveryBrokenRule()
+    {
+        var closed = new OptimizerSchedule([Schedule.Constant(0.1)]);
+
+        var act = () => closed.WithPlateau(new ReduceOnPlateauOptions { Factor = 1.5, LossWindow = 0 });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*Factor' is 1.5*").WithMessage("*LossWindow' is 0*");
+    }
+
+    [Fact]
+    public void ConstantWithPlateau_GetLearningRate_IsTheStartingRateOfEachGroup()
+    {
+        var schedule = OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions { Patience = 0 }, [0.5, 0.05]);
+
+        schedule.GroupCount.Should().Be(2);
+        schedule.HasPlateau.Should().BeTrue();
+        schedule.GetLearningRate(0, TrainingProgress.AtStep(123)).Should().Be(0.5);
+        schedule.GetLearningRate(1, default).Should().Be(0.05);
     }
 
     [Fact]
@@ -72,7 +94,9 @@ public class OptimizerScheduleTests
         ((Action)(() => _ = new OptimizerSchedule([Schedule.Constant(1), null!]))).Should().Throw<ArgumentNullException>().WithParameterName("learningRates[1]");
         ((Action)(() => _ = new OptimizerSchedule([Schedule.Constant(1)], [Schedule.Constant(1), Schedule.Constant(2)]))).Should().Throw<ArgumentOutOfRangeException>()
             .WithParameterName("momentum.Count").WithMessage("*'momentum.Count' is 2; it must be equal to learningRates.Count, 1*");
-        ((Action)(() => _ = new OptimizerSchedule((ReduceOnPlateau)null!))).Should().Throw<ArgumentNullException>().WithParameterName("plateau");
+        ((Action)(() => OptimizerSchedule.ConstantWithPlateau(null!, [0.1]))).Should().Throw<ArgumentNullException>().WithParameterName("plateau");
+        ((Action)(() => OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions(), []))).Should().Throw<ArgumentException>().WithMessage("*empty*");
+        ((Action)(() => new OptimizerSchedule([Schedule.Constant(1)]).WithPlateau(null!))).Should().Throw<ArgumentNullException>().WithParameterName("plateau");
     }
 
     [Fact]

@@ -12,8 +12,14 @@ namespace BatchLr.Schedules;
 /// After each <see cref="Report(double)"/>, a metric is better than the best so far when, in min mode, it is below
 /// <c>best · (1 - threshold)</c> (relative) or <c>best - threshold</c> (absolute); max mode mirrors this. Better
 /// resets the count of bad reports; otherwise it grows. During a cooldown the count is held at zero. When the
-/// count exceeds <see cref="ReduceOnPlateauOptions.Patience"/>, every group's rate becomes
+/// count exceeds <see cref="Feedback.PlateauOptions.Patience"/>, every group's rate becomes
 /// <c>max(lr · factor, min_lr)</c> (skipped where the change is not more than <c>eps</c>), the count resets and a cooldown starts.
+/// With <see cref="Feedback.PlateauMonitor.TrainingLoss"/>, <see cref="ObserveLoss(double)"/> averages training losses over
+/// windows and reports each full window's mean.
+/// </para>
+/// <para>
+/// On its own it holds learning rates. A <see cref="TrainingPlanner"/> uses it for the factor on top of a schedule
+/// (<see cref="OptimizerSchedule.WithPlateau(ReduceOnPlateauOptions)"/>): the values start at 1 and are factors.
 /// </para>
 /// <para>
 /// Unlike a closed-form schedule this one has state, held whole in <see cref="State"/>; a checkpoint of that
@@ -53,25 +59,7 @@ public sealed class ReduceOnPlateau
         Guard.NotNull(state);
         Guard.NotNull(state.LearningRates, ratesName);
         int groups = state.LearningRates.Count;
-        var check = new OptionsValidation(nameof(options));
-        check.Defined(options.Mode, nameof(options.Mode));
-        check.Require(options.Factor is > 0 and < 1, nameof(options.Factor), options.Factor, "greater than zero and less than 1");
-        check.Require(options.Patience >= 0, nameof(options.Patience), options.Patience, "zero or more");
-        check.FiniteNotNegative(options.Threshold, nameof(options.Threshold));
-        check.Defined(options.ThresholdMode, nameof(options.ThresholdMode));
-        check.Require(options.Cooldown >= 0, nameof(options.Cooldown), options.Cooldown, "zero or more");
-        check.FiniteNotNegative(options.Eps, nameof(options.Eps));
-        IReadOnlyList<double>? minimums = options.MinLearningRates;
-        check.Require(minimums is not null && (minimums.Count == 1 || minimums.Count == groups), nameof(options.MinLearningRates) + ".Count", minimums?.Count, "1, or the number of parameter groups, " + groups.ToString(CultureInfo.InvariantCulture));
-        if (minimums is not null)
-        {
-            for (int i = 0; i < minimums.Count; i++)
-            {
-                check.FiniteNotNegative(minimums[i], string.Create(CultureInfo.InvariantCulture, $"{nameof(options.MinLearningRates)}[{i}]"));
-            }
-        }
-
-        check.ThrowIfInvalid();
+        Validate(options, groups);
 
         if (groups == 0)
         {
@@ -110,39 +98,43 @@ public sealed class ReduceOnPlateau
             throw Guard.OutOfRange("state.Reports", state.Reports, "zero or more");
         }
 
+        if (!double.IsFinite(state.LossSum))
+        {
+            throw Guard.OutOfRange("state.LossSum", state.LossSum, "a finite number");
+        }
+
+        if (state.LossCount < 0 || state.LossCount >= options.LossWindow)
+        {
+            throw Guard.OutOfRange("state.LossCount", state.LossCount, "zero or more and less than LossWindow, " + options.LossWindow.ToString(CultureInfo.InvariantCulture));
+        }
+
         _factor = options.Factor;
         _eps = options.Eps;
+        IReadOnlyList<double> minimums = options.MinLearningRates;
         _minimums = new double[groups];
         for (int i = 0; i < groups; i++)
         {
-            _minimums[i] = minimums![minimums.Count == 1 ? 0 : i];
+            _minimums[i] = minimums[minimums.Count == 1 ? 0 : i];
         }
 
-        _detector = new PlateauDetector(options.Mode, options.Patience, options.Threshold, options.ThresholdMode, options.Cooldown)
-        {
-            Best = state.Best,
-            BadReports = state.BadReports,
-            CooldownLeft = state.CooldownLeft,
-            Reports = state.Reports,
-        };
-        _options = new ReduceOnPlateauOptions
-        {
-            Mode = options.Mode,
-            Factor = options.Factor,
-            Patience = options.Patience,
-            Threshold = options.Threshold,
-            ThresholdMode = options.ThresholdMode,
-            Cooldown = options.Cooldown,
-            MinLearningRates = _minimums,
-            Eps = options.Eps,
-        };
+        _detector = options.CreateDetector();
+        _detector.Best = state.Best;
+        _detector.BadReports = state.BadReports;
+        _detector.CooldownLeft = state.CooldownLeft;
+        _detector.Reports = state.Reports;
+        _detector.LossSum = state.LossSum;
+        _detector.LossCount = state.LossCount;
+        _options = options.CopyTo(new ReduceOnPlateauOptions { Factor = options.Factor, MinLearningRates = _minimums, Eps = options.Eps });
     }
 
     /// <summary>Gets the number of parameter groups.</summary>
     public int GroupCount => _rates.Length;
 
     /// <summary>Gets a snapshot of the state, to save with a checkpoint.</summary>
-    public ReduceOnPlateauState State => new((double[])_rates.Clone(), _detector.Best, _detector.BadReports, _detector.CooldownLeft, _detector.Reports);
+    public ReduceOnPlateauState State => new((double[])_rates.Clone(), _detector.Best, _detector.BadReports, _detector.CooldownLeft, _detector.Reports, _detector.LossSum, _detector.LossCount);
+
+    /// <summary>Gets the metric this reduction watches; the <see cref="TrainingPlanner"/> routes metrics and losses by it.</summary>
+    public PlateauMonitor Monitor => _detector.Monitor;
 
     /// <summary>Returns the learning rate now in effect for a parameter group.</summary>
     /// <param name="group">The group index, from 0 to <see cref="GroupCount"/> - 1.</param>
@@ -169,24 +161,21 @@ public sealed class ReduceOnPlateau
             throw Guard.OutOfRange(nameof(metric), metric, "a finite number; a NaN or infinite metric would corrupt the best value, so it is refused and the state is unchanged");
         }
 
-        if (!_detector.Observe(metric))
+        return _detector.Observe(metric) && Reduce();
+    }
+
+    /// <summary>Adds the training loss of one step; when <see cref="PlateauOptions.Monitor"/> is <see cref="PlateauMonitor.TrainingLoss"/>, every full window of <see cref="PlateauOptions.LossWindow"/> losses is reported as its mean.</summary>
+    /// <param name="loss">The step's training loss; finite.</param>
+    /// <returns><see langword="true"/> when a window's report reduced a learning rate; always <see langword="false"/> when the reported metric is watched instead.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="loss"/> is NaN or infinite; the state is unchanged.</exception>
+    public bool ObserveLoss(double loss)
+    {
+        if (!double.IsFinite(loss))
         {
-            return false;
+            throw Guard.OutOfRange(nameof(loss), loss, "a finite number; a NaN or infinite loss would corrupt the window, so it is refused and the state is unchanged");
         }
 
-        bool reduced = false;
-        for (int i = 0; i < _rates.Length; i++)
-        {
-            double old = _rates[i];
-            double next = Math.Max(old * _factor, _minimums[i]);
-            if (old - next > _eps)
-            {
-                _rates[i] = next;
-                reduced = true;
-            }
-        }
-
-        return reduced;
+        return _detector.ObserveLoss(loss) && Reduce();
     }
 
     /// <summary>Replaces the state with a saved one, as when resuming from a checkpoint.</summary>
@@ -201,11 +190,43 @@ public sealed class ReduceOnPlateau
         }
 
         var restored = new ReduceOnPlateau(_options, state);
-
         Array.Copy(restored._rates, _rates, _rates.Length);
-        _detector.Best = restored._detector.Best;
-        _detector.BadReports = restored._detector.BadReports;
-        _detector.CooldownLeft = restored._detector.CooldownLeft;
-        _detector.Reports = restored._detector.Reports;
+        _detector.CopyFrom(restored._detector);
+    }
+
+    private static void Validate(ReduceOnPlateauOptions options, int groups)
+    {
+        var check = new OptionsValidation(nameof(options));
+        options.Validate(check);
+        check.Require(options.Factor is > 0 and < 1, nameof(options.Factor), options.Factor, "greater than zero and less than 1");
+        check.FiniteNotNegative(options.Eps, nameof(options.Eps));
+        IReadOnlyList<double>? minimums = options.MinLearningRates;
+        check.Require(minimums is not null && (minimums.Count == 1 || minimums.Count == groups), nameof(options.MinLearningRates) + ".Count", minimums?.Count, "1, or the number of parameter groups, " + groups.ToString(CultureInfo.InvariantCulture));
+        if (minimums is not null)
+        {
+            for (int i = 0; i < minimums.Count; i++)
+            {
+                check.FiniteNotNegative(minimums[i], string.Create(CultureInfo.InvariantCulture, $"{nameof(options.MinLearningRates)}[{i}]"));
+            }
+        }
+
+        check.ThrowIfInvalid();
+    }
+
+    private bool Reduce()
+    {
+        bool reduced = false;
+        for (int i = 0; i < _rates.Length; i++)
+        {
+            double old = _rates[i];
+            double next = Math.Max(old * _factor, _minimums[i]);
+            if (old - next > _eps)
+            {
+                _rates[i] = next;
+                reduced = true;
+            }
+        }
+
+        return reduced;
     }
 }

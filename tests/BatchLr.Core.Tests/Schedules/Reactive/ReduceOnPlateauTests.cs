@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using BatchLr.Feedback;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
 

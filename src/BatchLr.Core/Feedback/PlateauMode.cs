@@ -1,4 +1,4 @@
-namespace BatchLr.Schedules;
+namespace BatchLr.Feedback;
 
 /// <summary>Says whether a watched metric improves by falling or by rising.</summary>
 public enum PlateauMode

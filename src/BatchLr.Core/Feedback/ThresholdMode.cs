@@ -1,4 +1,4 @@
-namespace BatchLr.Schedules;
+namespace BatchLr.Feedback;
 
 /// <summary>Says how the improvement threshold of a plateau detector is measured.</summary>
 public enum ThresholdMode
