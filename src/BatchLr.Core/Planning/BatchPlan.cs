@@ -99,7 +99,7 @@ public readonly struct BatchPlan : IEquatable<BatchPlan>
     /// <inheritdoc />
     public override string ToString()
     {
-        string text = string.Create(CultureInfo.InvariantCulture, $"{GlobalBatchSize} = {Replicas} replicas x {AccumulationSteps} x {MicroBatchSize}");
+        string text = string.Create(CultureInfo.InvariantCulture, $"{GlobalBatchSize} = {Replicas} {(Replicas == 1 ? "replica" : "replicas")} x {AccumulationSteps} x {MicroBatchSize}");
         return LastMicroBatchSize == MicroBatchSize
             ? text
             : text + string.Create(CultureInfo.InvariantCulture, $" (last {LastMicroBatchSize})");

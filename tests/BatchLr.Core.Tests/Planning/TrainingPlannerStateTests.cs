@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using BatchLr.Batching;
+using BatchLr.Feedback;
+using BatchLr.Scaling;
+using BatchLr.Schedules;
+
+namespace BatchLr.Core.Tests.Planning;
+
+/// <summary>State that checks itself: value equality, JSON with a version, and a fingerprint of the configuration.</summary>
+public class TrainingPlannerStateTests
+{
+    private static TrainingPlannerOptions Composed() => new()
+    {
+        Schedule = new OptimizerSchedule([Schedule.CosineAnnealing(0.1, 0.001, 200).WithWarmup(20)]).WithPlateau(new ReduceOnPlateauOptions { Patience = 1, Factor = 0.5 }),
+        BatchSize = BatchSizePolicy.OnPlateau(
+            BatchSizePolicy.Geometric(16, 2, 1, 256, ProgressClock.Epochs),
+            new PlateauBatchSizeOptions { Patience = 2, Monitor = PlateauMonitor.TrainingLoss, LossWindow = 3 }),
+        Scaling = LearningRateScaling.SquareRoot(16),
+        DatasetSize = 640,
+        MaxMicroBatchSize = 48,
+        Duration = TrainingDuration.Epochs(6),
+        EvaluationInterval = TrainingDuration.Epochs(0.5),
+    };
+
+    private static void Step(TrainingPlanner planner, StepPlan plan, Random random)
+    {
+        planner.Complete(new StepOutcome(plan.Batch.GlobalBatchSize) { Loss = 1.0 + random.NextDouble() });
+        if (plan.IsEvaluationPoint)
+        {
+            planner.Report(1.0 + (0.1 * random.NextDouble()));
+        }
+    }
+
+    [Fact]
+    public void State_ComposedReactiveParts_ResumedFromJsonAtEveryStep_PlansIdentically()
+    {
+        var random = new Random(17);
+        var planner = new TrainingPlanner(Composed());
+        var plans = new List<StepPlan>();
+        var states = new List<string>();
+        var seeds = new List<int>();
+        while (!planner.IsComplete)
+        {
+            states.Add(planner.State.ToJson());
+            seeds.Add(random.Next());
+            StepPlan plan = planner.Plan();
+            plans.Add(plan);
+            Step(planner, plan, new Random(seeds[^1]));
+        }
+
+        planner.State.Plateau!.LearningRates[0].Should().BeLessThan(1, "the rate's plateau must fire during the run");
+        planner.State.BatchSize!.Values["multiplier"].Should().BeGreaterThan(1, "the batch's plateau must fire during the run");
+        planner.Progress.Samples.Should().Be(6 * 640);
+
+        for (int start = 0; start < plans.Count; start += 3)
+        {
+            var resumed = new TrainingPlanner(Composed(), TrainingPlannerState.FromJson(states[start]));
+            for (int step = start; step < plans.Count; step++)
+            {
+                StepPlan plan = resumed.Plan();
+                plan.Should().Be(plans[step], "resuming at step {0}, step {1}", start, step);
+                Step(resumed, plan, new Random(seeds[step]));
+            }
+
+            resumed.IsComplete.Should().BeTrue();
+        }
+    }
+
+    [Fact]
+    public void State_EqualsItselfAndItsJsonRoundTrip()
+    {
+        var planner = new TrainingPlanner(Composed());
+        var random = new Random(5);
+        for (int i = 0; i < 25; i++)
+        {
+            Step(planner, planner.Plan(), random);
+        }
+
+        TrainingPlannerState state = planner.State;
+
+        (planner.State == planner.State).Should().BeTrue();
+        TrainingPlannerState.FromJson(state.ToJson()).Should().Be(state);
+        JsonSerializer.Deserialize<TrainingPlannerState>(JsonSerializer.Serialize(state)).Should().Be(state);
+        state.Should().NotBe(state with { Plateau = state.Plateau! with { LearningRates = [0.25] } });
+    }
+
+    [Fact]
+    public void ToJson_WritesTheVersionAndTheFingerprint()
+    {
+        TrainingPlannerState state = new TrainingPlanner(Composed()).State;
+
+        using JsonDocument json = JsonDocument.Parse(state.ToJson());
+
+        json.RootElement.GetProperty("Version").GetInt32().Should().Be(TrainingPlannerState.CurrentVersion);
+        json.RootElement.GetProperty("Fingerprint").GetString().Should().MatchRegex("^[0-9a-f]{16}$");
+    }
+
+    [Theory]
+    [InlineData("""{"Step": 0}""", "*no 'Version'*")]
+    [InlineData("""{"Version": 2, "Step": 0}""", "*'Version' is 2*reads version 1*")]
+    [InlineData("""[1, 2]""", "*no 'Version'*")]
+    [InlineData("""{"Version": 1, "Step": "x"}""", "*not valid*")]
+    [InlineData("""{"Version": 1, """, "*not valid*")]
+    public void FromJson_NotAStateOfThisVersion_ThrowsSayingWhy(string json, string message)
+    {
+        var act = () => TrainingPlannerState.FromJson(json);
+
+        act.Should().Throw<ArgumentException>().WithParameterName(nameof(json)).WithMessage(message);
+    }
+
+    [Fact]
+    public void Constructor_StateOfAnotherConfiguration_IsRefusedWithAWayOut()
+    {
+        TrainingPlannerState state = new TrainingPlanner(Composed()).State;
+        TrainingPlannerOptions other = Composed();
+        other.Schedule = new OptimizerSchedule([Schedule.CosineAnnealing(0.1, 0.001, 300).WithWarmup(20)]).WithPlateau(new ReduceOnPlateauOptions { Patience = 1, Factor = 0.5 });
+
+        var act = () => new TrainingPlanner(other, state);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("state").WithMessage("*Fingerprint*configured otherwise*Fingerprint = null*");
+        new TrainingPlanner(other, state with { Fingerprint = null }).Progress.Step.Should().Be(0, "a cleared fingerprint resumes without the check");
+    }
+
+    [Theory]
+    [InlineData("patience")]
+    [InlineData("dataset")]
+    [InlineData("duration")]
+    [InlineData("micro")]
+    [InlineData("batch")]
+    public void Fingerprint_ChangesWithEveryPartOfTheConfiguration(string part)
+    {
+        TrainingPlannerOptions changed = Composed();
+        switch (part)
+        {
+            case "patience":
+                changed.Schedule = new OptimizerSchedule([Schedule.CosineAnnealing(0.1, 0.001, 200).WithWarmup(20)]).WithPlateau(new ReduceOnPlateauOptions { Patience = 2, Factor = 0.5 });
+                break;
+            case "dataset":
+                changed.DatasetSize = 641;
+                break;
+            case "duration":
+                changed.Duration = TrainingDuration.Epochs(7);
+                break;
+            case "micro":
+                changed.MaxMicroBatchSize = 32;
+                break;
+            default:
+                changed.BatchSize = BatchSizePolicy.Geometric(16, 2, 2, 256, ProgressClock.Epochs);
+                break;
+        }
+
+        new TrainingPlanner(changed).State.Fingerprint.Should().NotBe(new TrainingPlanner(Composed()).State.Fingerprint);
+        new TrainingPlanner(Composed()).State.Fingerprint.Should().Be(new TrainingPlanner(Composed()).State.Fingerprint, "the same configuration built twice");
+    }
+
+    [Fact]
+    public void Constructor_StateOfAnotherVersion_IsRefused()
+    {
+        TrainingPlannerState state = new TrainingPlanner(Composed()).State with { Version = 99 };
+
+        var act = () => new TrainingPlanner(Composed(), state);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.Version");
+    }
+}
