@@ -17,7 +17,7 @@ internal static class CommandLine
 
     public const string Usage =
         """
-        usage: batchlr schedule --spec FILE --steps N [--metrics FILE] [--dataset-size N] [--tokens-per-sample N] [--format csv|md]
+        usage: batchlr schedule --spec FILE [--steps N] [--metrics FILE] [--dataset-size N] [--tokens-per-sample N] [--format csv|md]
 
         Prints the schedule a JSON spec describes, one row per optimizer step s = 0 .. N-1:
         step, the learning rate of each parameter group (lr, or lr_0, lr_1, ...), and the
@@ -28,7 +28,8 @@ internal static class CommandLine
         four columns follow: batch, micro_batch, accumulation, and samples (consumed before the step).
 
           --spec FILE        the JSON spec, e.g. {"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 30}}
-          --steps N          the number of rows, 0 or more
+          --steps N          the number of rows, 0 or more; optional for a plan whose spec has a
+                             "duration": it is then printed to the step that ends training
           --metrics FILE     one number per line; line s is the metric reported after step s
                              (for ReduceLROnPlateau or an on_plateau section), so it shows from row s + 1
           --dataset-size N   samples per epoch, 1 or more, for the epoch clock of a plan
@@ -70,11 +71,17 @@ internal static class CommandLine
             double[] metrics = options.MetricsPath is null ? [] : ReadMetrics(options.MetricsPath);
             if (spec.HasBatch)
             {
-                PrintPlan(new TrainingPlanner(spec.BuildPlannerOptions(options.DatasetSize)), options.Steps, metrics, options.TokensPerSample ?? 0, options.Format == "md", output);
+                TrainingPlannerOptions plannerOptions = spec.BuildPlannerOptions(options.DatasetSize);
+                if (options.Steps is null && plannerOptions.Duration is null)
+                {
+                    throw new UsageException("missing option '--steps N'; it may be left out only when the spec has a \"duration\" to print the plan to.");
+                }
+
+                PrintPlan(new TrainingPlanner(plannerOptions), options.Steps ?? int.MaxValue, metrics, options.TokensPerSample ?? 0, options.Format == "md", output);
             }
             else
             {
-                Print(spec.Build(), options.Steps, metrics, options.Format == "md", output);
+                Print(spec.Build(), options.Steps ?? throw new UsageException("missing option '--steps N'."), metrics, options.Format == "md", output);
             }
 
             return Success;
@@ -172,14 +179,15 @@ internal static class CommandLine
             throw new UsageException("missing option '--spec FILE'.");
         }
 
-        if (!values.TryGetValue("--steps", out string? stepsText))
+        int? steps = null;
+        if (values.TryGetValue("--steps", out string? stepsText))
         {
-            throw new UsageException("missing option '--steps N'.");
-        }
+            if (!int.TryParse(stepsText, NumberStyles.None, CultureInfo.InvariantCulture, out int count))
+            {
+                throw new UsageException("'--steps' is '" + stepsText + "'; it must be a whole number 0 or more.");
+            }
 
-        if (!int.TryParse(stepsText, NumberStyles.None, CultureInfo.InvariantCulture, out int steps))
-        {
-            throw new UsageException("'--steps' is '" + stepsText + "'; it must be a whole number 0 or more.");
+            steps = count;
         }
 
         string format = values.GetValueOrDefault("--format", "csv");
@@ -300,6 +308,7 @@ internal static class CommandLine
 
     private static void PrintPlan(TrainingPlanner planner, int steps, double[] metrics, long tokensPerSample, bool markdown, TextWriter output)
     {
+        // With a duration, the plan is printed to its end: the last row is the step that completes training.
         StepPlan first = planner.Plan();
         int groups = first.GroupCount;
         bool momentum = first.HasMomentum;
@@ -318,7 +327,7 @@ internal static class CommandLine
         }
 
         var cells = new List<string>(columns.Count);
-        for (int s = 0; s < steps; s++)
+        for (int s = 0; s < steps && !planner.IsComplete; s++)
         {
             // Row s is the plan of optimizer step s; the step then consumes its whole global batch.
             StepPlan plan = planner.Plan();
@@ -391,7 +400,7 @@ internal static class CommandLine
         return suffix < 0 ? message : message[..suffix];
     }
 
-    private sealed record Options(string SpecPath, int Steps, string? MetricsPath, long? DatasetSize, long? TokensPerSample, string Format);
+    private sealed record Options(string SpecPath, int? Steps, string? MetricsPath, long? DatasetSize, long? TokensPerSample, string Format);
 
     private sealed class UsageException(string message) : Exception(message);
 }

@@ -343,6 +343,37 @@ public sealed class CommandLineTests : IDisposable
         return (code, lines, error.ToString());
     }
 
+    [Fact]
+    public void Run_PlanWithADuration_PrintsToTheStepThatEndsTraining_CuttingTheLastBatch()
+    {
+        // Two epochs of 100 samples in batches of 32: 6 steps of 32 = 192, then a last step of the 8 that remain.
+        string spec = Write("spec.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 32}, "duration": "2ep"}""");
+
+        (int code, string[] lines, _) = Run("schedule", "--spec", spec, "--dataset-size", "100");
+        (int cappedCode, string[] capped, _) = Run("schedule", "--spec", spec, "--dataset-size", "100", "--steps", "3");
+
+        code.Should().Be(0);
+        lines.Skip(1).Select(l => l.Split(',')[2]).Should().Equal("32", "32", "32", "32", "32", "32", "8");
+        lines.Skip(1).Select(l => l.Split(',')[5]).Should().Equal("0", "32", "64", "96", "128", "160", "192");
+        cappedCode.Should().Be(0);
+        capped.Should().HaveCount(4, "--steps still limits the rows");
+    }
+
+    [Fact]
+    public void Run_NoStepsAndNoDuration_ExitsTwoSayingWhatIsMissing()
+    {
+        string plan = Write("plan.json", """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 32}}""");
+        string schedule = Write("schedule.json", """{"lr": 0.1, "schedule": {"type": "constant"}}""");
+
+        (int planCode, _, string planError) = Run("schedule", "--spec", plan);
+        (int scheduleCode, _, string scheduleError) = Run("schedule", "--spec", schedule);
+
+        planCode.Should().Be(2);
+        planError.Should().Contain("--steps").And.Contain("duration");
+        scheduleCode.Should().Be(2);
+        scheduleError.Should().Contain("missing option '--steps N'");
+    }
+
     private string Write(string name, string text)
     {
         string path = Path.Combine(_folder, name);
