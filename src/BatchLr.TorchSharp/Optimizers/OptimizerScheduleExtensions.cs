@@ -62,7 +62,7 @@ public static class OptimizerScheduleExtensions
     /// <summary>Sets each parameter group's learning rate, and its momentum where the schedule drives one, at a point of training.</summary>
     /// <param name="optimizer">The optimizer whose groups are updated.</param>
     /// <param name="schedule">One learning rate (and optionally one momentum) per parameter group, in the optimizer's group order.</param>
-    /// <param name="progress">The training progress; a reduce-on-plateau schedule ignores it and sets its current rates.</param>
+    /// <param name="progress">The training progress.</param>
     /// <remarks>
     /// <para>
     /// Where <see cref="OptimizerSchedule.HasMomentum"/> is <see langword="true"/>, a group that has a momentum
@@ -73,6 +73,11 @@ public static class OptimizerScheduleExtensions
     /// <para>
     /// Every check runs and every value is computed before the first group changes, so a call that throws leaves the
     /// optimizer as it was. With up to 32 groups a call allocates nothing.
+    /// </para>
+    /// <para>
+    /// A schedule with a reduce-on-plateau part (<see cref="OptimizerSchedule.HasPlateau"/>) describes the reduction but holds
+    /// no state: this sets the rates before any reduction. Run such a schedule through a <see cref="TrainingPlanner"/>, which
+    /// keeps the reductions, and apply its plans with <see cref="Apply(Optimizer, in StepPlan)"/>.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
