@@ -19,6 +19,11 @@ namespace BatchLr.Feedback;
 /// </remarks>
 public abstract class PlateauOptions
 {
+    /// <summary>Initializes a new instance of the <see cref="PlateauOptions"/> class; the plateau reactions of BatchLr derive from it.</summary>
+    private protected PlateauOptions()
+    {
+    }
+
     /// <summary>Gets or sets whether the metric improves by falling or by rising.</summary>
     /// <value>The default is <see cref="PlateauMode.Min"/>.</value>
     public PlateauMode Mode { get; set; } = PlateauMode.Min;

@@ -60,7 +60,7 @@ internal static class PlannerFingerprint
         Add(text, (int)schedule.Clock);
         foreach (double position in Probes)
         {
-            Add(text, schedule.EvaluateCore(position) * factor);
+            Add(text, Probe(() => schedule.EvaluateCore(position) * factor));
         }
     }
 
@@ -88,7 +88,20 @@ internal static class PlannerFingerprint
 
         foreach (double position in Probes)
         {
-            Add(text, policy.GetBatchSize(new TrainingProgress((long)position, (long)position, (long)position, position)));
+            Add(text, Probe(() => policy.GetBatchSize(new TrainingProgress((long)position, (long)position, (long)position, position))));
+        }
+    }
+
+    /// <summary>A probe's value, or a mark where a user-supplied function refuses the probe position: the fingerprint must never fail a planner.</summary>
+    private static object Probe(Func<object> probe)
+    {
+        try
+        {
+            return probe();
+        }
+        catch (Exception e) when (e is ArithmeticException or ArgumentException or InvalidOperationException)
+        {
+            return "!" + e.GetType().Name;
         }
     }
 

@@ -378,7 +378,7 @@ public sealed class TrainingPlanner
             throw new ArgumentException("'state.BatchSize' must be set exactly when the batch-size policy is adaptive.", nameof(state));
         }
 
-        // The adaptive policy belongs to the caller: restore it last, after everything else has been checked.
+        // The adaptive policy belongs to the caller: restore it last, once everything this planner owns has been restored.
         if (state.Plateau is not null)
         {
             _plateau!.Restore(state.Plateau);
@@ -386,15 +386,7 @@ public sealed class TrainingPlanner
 
         if (state.BatchSize is not null)
         {
-            try
-            {
-                _adaptive!.Restore(state.BatchSize);
-            }
-            catch (ArgumentException)
-            {
-                _plateau?.Restore(_schedule.CreatePlateau()!.State);
-                throw;
-            }
+            _adaptive!.Restore(state.BatchSize);
         }
 
         if (_plateau is not null)
