@@ -174,12 +174,17 @@ public sealed class TrainingPlanner
     /// <summary>Records what the planned step did and advances the clocks.</summary>
     /// <param name="outcome">What happened: the samples consumed, and whatever else the loop measured.</param>
     /// <remarks>The step recorded is the one of the last plan returned by <see cref="Plan"/> since the previous call; without one, the step planned now.</remarks>
-    /// <exception cref="ArgumentException">A field of <paramref name="outcome"/> breaks its rule; nothing changes.</exception>
+    /// <exception cref="ArgumentException">A field of <paramref name="outcome"/> breaks its rule, or it reports more samples than the step planned; nothing changes.</exception>
     /// <exception cref="InvalidOperationException">Training is complete and no step was planned; nothing changes.</exception>
     public void Complete(in StepOutcome outcome)
     {
         Validate(outcome);
         StepPlan plan = _hasPending ? _pending : Plan();
+        if (outcome.Samples > plan.Batch.GlobalBatchSize)
+        {
+            throw Guard.OutOfRange("outcome.Samples", outcome.Samples, "at most the step's planned global batch, " + plan.Batch.GlobalBatchSize.ToString(CultureInfo.InvariantCulture) + "; a step consumes its plan's batch, or fewer samples at the end of the data");
+        }
+
         BatchPlan executed = Executed(plan.Batch, outcome.Samples);
 
         // Everything that can refuse its input runs before the first change, so a refused outcome changes nothing.
@@ -310,7 +315,7 @@ public sealed class TrainingPlanner
 
     /// <summary>The split the step actually ran: the planned one, or the same rules applied to fewer samples at the end of the data.</summary>
     private BatchPlan Executed(BatchPlan planned, long samples) =>
-        samples == planned.GlobalBatchSize || samples > int.MaxValue || samples % _replicas != 0
+        samples == planned.GlobalBatchSize || samples % _replicas != 0
             ? planned
             : BatchPlan.Create((int)samples, _maxMicroBatch, _replicas);
 

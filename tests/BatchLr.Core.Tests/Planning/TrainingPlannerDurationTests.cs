@@ -208,4 +208,19 @@ public class TrainingPlannerDurationTests
         afterFirst.Should().Be(1.0);
         Approx.Equal(1.0 + (4.0 / 3.0), planner.State.SchedulePosition);
     }
+
+    [Fact]
+    public void Complete_MoreSamplesThanPlanned_IsRefusedAndChangesNothing()
+    {
+        var planner = new TrainingPlanner(Options(BatchSizePolicy.Fixed(32), TrainingDuration.Samples(100)));
+        StepPlan plan = planner.Plan();
+        TrainingPlannerState before = planner.State;
+
+        var act = () => planner.Complete(new StepOutcome(33));
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("outcome.Samples").WithMessage("*33*at most*planned global batch, 32*");
+        planner.State.Should().Be(before);
+        planner.Complete(new StepOutcome(plan.Batch.GlobalBatchSize - 2)); // fewer, as at the end of the data, is fine
+        planner.Progress.Samples.Should().Be(30);
+    }
 }
