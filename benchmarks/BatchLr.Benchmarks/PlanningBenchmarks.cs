@@ -17,6 +17,7 @@ public class PlanningBenchmarks
     private LearningRateSchedule _schedule = null!;
     private TrainingPlanner _fixedPlanner = null!;
     private TrainingPlanner _adaptivePlanner = null!;
+    private TrainingPlanner _reactivePlanner = null!;
     private StepOutcome _outcome;
     private int _step;
 
@@ -39,6 +40,15 @@ public class PlanningBenchmarks
             Scaling = LearningRateScaling.AdaScale(64),
             DatasetSize = 50_000,
             MaxMicroBatchSize = 128,
+        });
+        _reactivePlanner = new TrainingPlanner(new TrainingPlannerOptions
+        {
+            Schedule = new OptimizerSchedule([_schedule]).WithPlateau(new ReduceOnPlateauOptions { Patience = 5, Monitor = PlateauMonitor.TrainingLoss, LossWindow = 50 }),
+            BatchSize = BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(256, new BatchSizeConstraints(maximum: 256)), new PlateauBatchSizeOptions { Monitor = PlateauMonitor.TrainingLoss }),
+            Scaling = LearningRateScaling.Linear(256),
+            DatasetSize = 50_000,
+            MaxMicroBatchSize = 64,
+            EvaluationInterval = TrainingDuration.Epochs(0.5),
         });
         _outcome = new StepOutcome(256) { Gradients = new GradientStatistics(32, 2.0, 256, 1.0), Seconds = 0.2 };
     }
@@ -63,6 +73,14 @@ public class PlanningBenchmarks
     {
         StepPlan plan = _adaptivePlanner.Plan();
         _adaptivePlanner.Complete(_outcome with { Samples = plan.Batch.GlobalBatchSize });
+        return plan.LearningRate;
+    }
+
+    [Benchmark(Description = "plan + complete, cosine x plateau factor on the loss, batch x plateau factor, evaluation points")]
+    public double ReactivePlanAndComplete()
+    {
+        StepPlan plan = _reactivePlanner.Plan();
+        _reactivePlanner.Complete(_outcome with { Loss = 1.0 });
         return plan.LearningRate;
     }
 }
