@@ -328,14 +328,15 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
                     : TrainingDuration.On(number, clock);
             case JsonValueKind.String:
                 string text = element.GetString()!;
-                if (text.EndsWith("dur", StringComparison.Ordinal))
+                string trimmed = text.Trim(); // as TrainingDuration.Parse trims " 3ep "
+                if (trimmed.EndsWith("dur", StringComparison.Ordinal))
                 {
                     if (total is not { } whole)
                     {
                         throw SpecErrors.Invalid(path, SpecReader.Quote(text), "given with a \"duration\", since a fraction of the duration needs one");
                     }
 
-                    if (!double.TryParse(text[..^3], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double fraction)
+                    if (!double.TryParse(trimmed[..^3], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double fraction)
                         || !(fraction > 0) || !double.IsFinite(fraction))
                     {
                         throw SpecErrors.Invalid(path, SpecReader.Quote(text), "a fraction greater than zero followed by dur, such as \"0.1dur\"");

@@ -91,6 +91,7 @@ internal static partial class SpecCatalog
 
     private static ReduceOnPlateauOptions RateOptions(SpecNode node, string minimumName)
     {
+        // Checked here, since the options hold even one number as a list, and their error would name an index the JSON lacks.
         if (node.Get(minimumName) is double[] perGroup)
         {
             for (int i = 0; i < perGroup.Length; i++)
@@ -100,6 +101,10 @@ internal static partial class SpecCatalog
                     throw SpecErrors.Invalid(SpecReader.Index(node.Path + "." + minimumName, i), perGroup[i], "a finite number zero or more");
                 }
             }
+        }
+        else if (node.Number(minimumName) is var minimum && !(minimum >= 0))
+        {
+            throw SpecErrors.Invalid(node.Path + "." + minimumName, minimum, "a finite number zero or more");
         }
 
         return Detector(node, new ReduceOnPlateauOptions

@@ -27,22 +27,22 @@ public readonly struct TrainingDuration : IEquatable<TrainingDuration>
     public ProgressClock Clock { get; }
 
     /// <summary>Creates a length in optimizer steps.</summary>
-    /// <param name="steps">The steps; 1 or more.</param>
+    /// <param name="steps">The steps; from 1 to 2^53.</param>
     /// <returns>The duration.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is less than 1.</exception>
-    public static TrainingDuration Steps(long steps) => Create(steps, ProgressClock.Steps, nameof(steps));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is less than 1 or greater than 2^53.</exception>
+    public static TrainingDuration Steps(long steps) => CreateCount(steps, ProgressClock.Steps, nameof(steps));
 
     /// <summary>Creates a length in samples.</summary>
-    /// <param name="samples">The samples; 1 or more.</param>
+    /// <param name="samples">The samples; from 1 to 2^53.</param>
     /// <returns>The duration.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="samples"/> is less than 1.</exception>
-    public static TrainingDuration Samples(long samples) => Create(samples, ProgressClock.Samples, nameof(samples));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="samples"/> is less than 1 or greater than 2^53.</exception>
+    public static TrainingDuration Samples(long samples) => CreateCount(samples, ProgressClock.Samples, nameof(samples));
 
     /// <summary>Creates a length in tokens.</summary>
-    /// <param name="tokens">The tokens; 1 or more.</param>
+    /// <param name="tokens">The tokens; from 1 to 2^53.</param>
     /// <returns>The duration.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokens"/> is less than 1.</exception>
-    public static TrainingDuration Tokens(long tokens) => Create(tokens, ProgressClock.Tokens, nameof(tokens));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokens"/> is less than 1 or greater than 2^53.</exception>
+    public static TrainingDuration Tokens(long tokens) => CreateCount(tokens, ProgressClock.Tokens, nameof(tokens));
 
     /// <summary>Creates a length in epochs, passes over the dataset.</summary>
     /// <param name="epochs">The epochs; finite and greater than zero, fractional allowed.</param>
@@ -122,6 +122,12 @@ public readonly struct TrainingDuration : IEquatable<TrainingDuration>
 
         return value >= 1 && value <= MaxCount && value == Math.Floor(value) ? null : "a whole number from 1 to 2^53";
     }
+
+    /// <summary>Checks a count before it becomes a double, where a count above 2^53 would round to a neighbour and pass.</summary>
+    private static TrainingDuration CreateCount(long count, ProgressClock clock, string name) =>
+        count is >= 1 and <= (long)MaxCount
+            ? new TrainingDuration(count, clock)
+            : throw Guard.OutOfRange(name, count, "a whole number from 1 to 2^53");
 
     private static TrainingDuration Create(double value, ProgressClock clock, string name)
     {
