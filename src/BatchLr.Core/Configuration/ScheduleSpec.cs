@@ -18,13 +18,16 @@ namespace BatchLr;
 /// (<c>StepLR</c>, <c>OneCycleLR</c>, <c>cosine</c>, <c>warmup_stable_decay</c>, …) and its parameters, with the
 /// names and defaults of the library the type comes from; an optional <c>"clock"</c> (<c>steps</c>, the default,
 /// <c>samples</c>, <c>tokens</c> or <c>epochs</c>) places the schedules on that clock. The types, their parameters
-/// and the formula each follows are listed in <c>docs/spec.md</c>.
+/// and the formula each follows are listed in <c>docs/spec.md</c>. An optional <c>on_plateau</c> section puts a
+/// reduce-on-plateau factor on top of a closed-form schedule.
 /// </para>
 /// <para>
 /// An optional <c>batch</c> section (a batch-size policy: <c>fixed</c>, <c>linear_ramp</c>, <c>geometric</c>, …, with
-/// the constraint parameters every policy takes), <c>scaling</c> section (<c>none</c>, <c>linear</c>, <c>sqrt</c> or
-/// <c>adascale</c> with a <c>reference_batch_size</c>) and <c>max_micro_batch_size</c> configure a
-/// <see cref="TrainingPlanner"/> through <see cref="BuildPlannerOptions(long?)"/>. The last two need a <c>batch</c> section.
+/// the constraint parameters every policy takes and an optional <c>on_plateau</c> factor), <c>scaling</c> section
+/// (<c>none</c>, <c>linear</c>, <c>sqrt</c> or <c>adascale</c> with a <c>reference_batch_size</c>),
+/// <c>max_micro_batch_size</c>, <c>duration</c> and <c>evaluation_interval</c> (numbers on the spec's clock, or strings
+/// with a unit: <c>"2ep"</c>, <c>"1000ba"</c>, <c>"5e4sp"</c>, <c>"1e6tok"</c>, <c>"0.1dur"</c>) configure a
+/// <see cref="TrainingPlanner"/> through <see cref="BuildPlannerOptions(long?)"/>. All but <c>batch</c> need a <c>batch</c> section.
 /// </para>
 /// <para>
 /// <see cref="ToJson"/> writes the canonical form, with every parameter and its default, so
@@ -74,7 +77,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     public bool HasBatch => _plan is not null;
 
     /// <summary>Reads a spec and checks every value in it.</summary>
-    /// <param name="json">The spec, a JSON object with <c>lr</c>, <c>schedule</c> and optionally <c>clock</c>, <c>batch</c>, <c>scaling</c> and <c>max_micro_batch_size</c>; comments are allowed.</param>
+    /// <param name="json">The spec, a JSON object with <c>lr</c>, <c>schedule</c> and optionally <c>clock</c>, <c>on_plateau</c>, <c>batch</c>, <c>scaling</c>, <c>max_micro_batch_size</c>, <c>duration</c> and <c>evaluation_interval</c>; comments are allowed.</param>
     /// <returns>The spec, in canonical form.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
     /// <exception cref="ScheduleSpecException">The JSON is malformed, names an unknown type or parameter, lacks a required parameter, gives a value of the wrong JSON type, or gives a value the schedule, batch policy or scaling rule refuses; <see cref="ScheduleSpecException.Path"/> is the JSON path of the field.</exception>
@@ -333,7 +336,12 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
                 {
                     if (total is not { } whole)
                     {
-                        throw SpecErrors.Invalid(path, SpecReader.Quote(text), "given with a \"duration\", since a fraction of the duration needs one");
+                        throw SpecErrors.Invalid(
+                            path,
+                            SpecReader.Quote(text),
+                            path == "$." + DurationKey
+                                ? "a length with a unit (\"2ep\", \"1000ba\"), since the duration cannot be a fraction of itself"
+                                : "given with a \"duration\", since a fraction of the duration needs one");
                     }
 
                     if (!double.TryParse(trimmed[..^3], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double fraction)
@@ -345,7 +353,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
                     double value = fraction * whole.Value;
                     if (whole.Clock != ProgressClock.Epochs)
                     {
-                        value = Math.Max(1, Math.Round(value));
+                        value = Math.Max(1, Math.Round(value, MidpointRounding.AwayFromZero)); // halves round up, as positions do
                     }
 
                     return TrainingDuration.Broken(value, whole.Clock) is { } rule

@@ -87,7 +87,7 @@ public class ScheduleSpecPlanTests
     [InlineData(null, "\"2\"", "*\"2\"*a string with a unit*")]
     [InlineData(null, "true", "'$.duration' is true; it must be a number on the spec's clock*")]
     [InlineData(null, "{}", "'$.duration' is an object;*")]
-    [InlineData(null, "\"0.5dur\"", "'$.duration' is \"0.5dur\"; it must be given with a \"duration\"*")]
+    [InlineData(null, "\"0.5dur\"", "'$.duration' is \"0.5dur\"; it must be a length with a unit*cannot be a fraction of itself*")]
     public void Duration_Invalid_NamesItsPath(string? clock, string value, string message) =>
         Check(WithClock(clock, "\"duration\": " + value), "$.duration", message);
 
@@ -115,6 +115,8 @@ public class ScheduleSpecPlanTests
     [InlineData("\"1000ba\"", "0.1dur", 100.0, ProgressClock.Steps)]
     [InlineData("\"1000ba\"", "0.3332dur", 333.0, ProgressClock.Steps)]
     [InlineData("\"1000ba\"", "0.3337dur", 334.0, ProgressClock.Steps)]
+    [InlineData("\"5ba\"", "0.5dur", 3.0, ProgressClock.Steps)] // a half rounds up: 2.5 → 3, 3.5 → 4
+    [InlineData("\"7ba\"", "0.5dur", 4.0, ProgressClock.Steps)]
     [InlineData("\"1000ba\"", "0.0001dur", 1.0, ProgressClock.Steps)]
     [InlineData("\"1000ba\"", "1e-20dur", 1.0, ProgressClock.Steps)]
     [InlineData("\"1000ba\"", "2dur", 2000.0, ProgressClock.Steps)]
