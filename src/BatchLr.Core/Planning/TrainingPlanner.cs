@@ -194,7 +194,7 @@ public sealed class TrainingPlanner
             _noise.Observe(gradients);
         }
 
-        double advance = _scaling.ScalesProgress ? _scaling.GetFactor(executed.GlobalBatchSize, noise) : 1.0;
+        double advance = _scaling.ScalesProgress ? _scaling.GetFactor((int)outcome.Samples, noise) : 1.0; // the gain of the samples consumed
         if (outcome.Loss is { } loss && _plateau is not null && _plateau.ObserveLoss(loss))
         {
             RefreshFactors();
