@@ -221,7 +221,12 @@ public static class BatchSizePolicy
     /// <summary>Creates a gradient-noise-adaptive policy: the batch follows the measured critical batch size, clamped and rate-limited.</summary>
     /// <param name="options">The configuration; checked once and copied.</param>
     /// <returns>The adaptive policy; it reads <see cref="BatchFeedback.Noise"/>.</returns>
-    /// <remarks>Every <c>UpdateInterval</c> steps with a known noise scale: <c>B ← constrain(clamp(k · B_simple, B / f, B · f))</c>.</remarks>
+    /// <remarks>
+    /// Every <c>UpdateInterval</c> steps with a known noise scale: <c>B ← constrain(clamp(clamp(k · B_simple, min, max), B / f, B · f))</c>,
+    /// where <c>[min, max]</c> are the constraints' allowed bounds. <c>B_simple = +∞</c> (a vanishing <c>|G|²</c>, see
+    /// <see cref="Feedback.GradientNoise"/>) targets the maximum. Following the critical batch size is McCandlish et al. (2018);
+    /// the estimates' smoothing (<see cref="TrainingPlannerOptions.NoiseDecay"/>) sets how steadily the batch follows it.
+    /// </remarks>
     /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
     public static IAdaptiveBatchSizePolicy NoiseAdaptive(NoiseAdaptiveBatchSizeOptions options)
     {

@@ -12,6 +12,11 @@ namespace BatchLr.Feedback;
 /// Each is noisy, so each is smoothed separately with an exponential moving average (bias-corrected as Adam does),
 /// and the noise scale is the ratio of the averages, not the average of ratios, which would be biased.
 /// </para>
+/// <para>
+/// The averages are kept as they are, negative ones included, so one bad step does not bias later ones; they are
+/// clamped only when read, as adaptdl does (<see cref="GradientNoise"/> states the rule). The estimates are known from
+/// the first observation on.
+/// </para>
 /// <para>The whole state is <see cref="State"/>; restoring it continues the identical sequence.</para>
 /// </remarks>
 public sealed class GradientNoiseEstimator
@@ -52,7 +57,7 @@ public sealed class GradientNoiseEstimator
     /// <summary>Gets a snapshot of the state, to save with a checkpoint.</summary>
     public GradientNoiseEstimatorState State => new(_gradientAverage, _traceAverage, _observations);
 
-    /// <summary>Gets the current bias-corrected estimates, or <see cref="GradientNoise.Unknown"/> before the first measurement.</summary>
+    /// <summary>Gets the current bias-corrected estimates, clamped as <see cref="GradientNoise"/> states, or <see cref="GradientNoise.Unknown"/> before the first measurement.</summary>
     public GradientNoise Current => _current;
 
     /// <summary>Adds one step's measurement.</summary>
