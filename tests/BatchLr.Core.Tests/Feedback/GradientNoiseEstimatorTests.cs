@@ -95,6 +95,13 @@ public class GradientNoiseEstimatorTests
     }
 
     [Fact]
+    public void DefaultDecay_IsThePlannersDefault()
+    {
+        GradientNoiseEstimator.DefaultDecay.Should().Be(0.999);
+        new TrainingPlannerOptions().NoiseDecay.Should().Be(GradientNoiseEstimator.DefaultDecay);
+    }
+
+    [Fact]
     public void State_RoundTripsThroughJson_AndContinuesIdentically()
     {
         var gradients = Gradients(seed: 5);
@@ -106,7 +113,7 @@ public class GradientNoiseEstimatorTests
             straight.Observe(new GradientStatistics(32, draws[i].Small, 256, draws[i].Large));
             resumed.Observe(new GradientStatistics(32, draws[i].Small, 256, draws[i].Large));
             string json = JsonSerializer.Serialize(resumed.State);
-            resumed = new GradientNoiseEstimator(0.95, JsonSerializer.Deserialize<GradientNoiseEstimatorState>(json));
+            resumed = new GradientNoiseEstimator(GradientNoiseEstimator.DefaultDecay, JsonSerializer.Deserialize<GradientNoiseEstimatorState>(json));
             resumed.Current.Should().Be(straight.Current);
         }
     }
