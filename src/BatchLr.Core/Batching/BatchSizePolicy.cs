@@ -167,19 +167,33 @@ public static class BatchSizePolicy
     }
 
     /// <summary>Creates the batch-size equivalent of a learning-rate decay: the batch grows where the schedule would decay the rate ("Don't Decay the Learning Rate, Increase the Batch Size", Smith et al. 2018).</summary>
-    /// <param name="schedule">The learning-rate schedule to mirror, on the clock to follow (samples keep the equivalence exact when the batch changes); its value at 0 must be greater than zero.</param>
+    /// <param name="schedule">The learning-rate schedule to mirror, on the clock to follow (samples keep the equivalence exact when the batch changes); its value at <paramref name="warmup"/> must be greater than zero.</param>
     /// <param name="referenceBatchSize">The batch the schedule was tuned for, <c>B0</c>; 1 or more.</param>
     /// <param name="maximumBatchSize">The largest batch; no less than <paramref name="referenceBatchSize"/>.</param>
     /// <param name="constraints">Further rules (multiple, replicas); its maximum is lowered to <paramref name="maximumBatchSize"/>. <see langword="null"/> for none.</param>
-    /// <returns>The policy <c>B(s) = min(max, B0 · η(0) / η(s))</c>, rounded to the constraints.</returns>
+    /// <param name="warmup">
+    /// The length of the schedule's warmup on its clock, <c>w</c>: where it stops rising, so <c>η(w)</c> is its peak; finite,
+    /// zero or more. The default is 0, for a schedule without a warmup.
+    /// </param>
+    /// <returns>The policy <c>B(s) = B0</c> for <c>s &lt; w</c>, then <c>B(s) = min(max, B0 · η(w) / η(s))</c>, rounded to the constraints.</returns>
     /// <remarks>
+    /// <para>
     /// Pair it with <see cref="Scaling.LearningRateScaling.Linear(int)"/> at <paramref name="referenceBatchSize"/> and the same
     /// <paramref name="schedule"/>: the learning rate is then <c>η(s) · B(s) / B0</c>, so the SGD noise scale
-    /// <c>lr / B = η(s) / B0</c> matches the original schedule's at every point, and once the batch reaches its maximum
-    /// the remaining decay is applied to the learning rate.
+    /// <c>lr / B = η(s) / B0</c> matches the original schedule's at every point, the warmup included, and once the batch
+    /// reaches its maximum the remaining decay is applied to the learning rate.
+    /// </para>
+    /// <para>
+    /// Smith et al. replace decays only, so the batch refers to the schedule's peak after the warmup, <c>η(w)</c>, not to
+    /// <c>η(0)</c>: a warmup from 1e-3 to 0.1 would otherwise shrink the batch a hundredfold at its end. A warmup is rising
+    /// learning rate at constant batch, so the batch stays at <c>B0</c> until <c>w</c>. The peak is passed, not searched
+    /// for, so the policy stays a closed form; to catch a forgotten warmup, a schedule still rising one unit of its clock
+    /// after <c>w</c> (<c>η(w + 1) &gt; η(w)</c>) is refused. A rate that later rises above <c>η(w)</c> gives a batch
+    /// below <c>B0</c>, which keeps <c>lr / B</c> exact.
+    /// </para>
     /// </remarks>
-    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
-    public static IBatchSizePolicy DecayEquivalent(LearningRateSchedule schedule, int referenceBatchSize, int maximumBatchSize, BatchSizeConstraints? constraints = null)
+    /// <exception cref="ArgumentException">An argument breaks its rule, or the schedule rises right after <paramref name="warmup"/>.</exception>
+    public static IBatchSizePolicy DecayEquivalent(LearningRateSchedule schedule, int referenceBatchSize, int maximumBatchSize, BatchSizeConstraints? constraints = null, double warmup = 0.0)
     {
         Guard.NotNull(schedule);
         Guard.Positive(referenceBatchSize);
@@ -188,15 +202,25 @@ public static class BatchSizePolicy
             throw Guard.OutOfRange(nameof(maximumBatchSize), maximumBatchSize, "no less than referenceBatchSize, " + referenceBatchSize.ToString(CultureInfo.InvariantCulture));
         }
 
-        double initial = schedule.Evaluate(0);
-        if (!(initial > 0))
+        Guard.FiniteNotNegative(warmup);
+        double peak = schedule.Evaluate(warmup);
+        if (!(peak > 0))
         {
-            throw Guard.OutOfRange(nameof(schedule), initial, "a schedule whose value at 0 is greater than zero");
+            throw Guard.OutOfRange(nameof(schedule), peak, "a schedule whose value where its warmup ends, at " + Guard.Format(warmup) + ", is greater than zero; pass the warmup's length as warmup");
+        }
+
+        double next = schedule.Evaluate(warmup + 1);
+        if (next > peak)
+        {
+            throw Guard.OutOfRange(
+                nameof(warmup),
+                warmup,
+                string.Create(CultureInfo.InvariantCulture, $"where the schedule stops rising, so the batch refers to its peak; it rises from {Guard.Format(peak)} there to {Guard.Format(next)} one unit later: pass the length of its warmup"));
         }
 
         constraints ??= BatchSizeConstraints.None;
         BatchSizeConstraints capped = constraints.WithMaximum(maximumBatchSize);
-        return new CurveBatchSizePolicy(new DecayEquivalentCurve(schedule, referenceBatchSize, maximumBatchSize), capped);
+        return new CurveBatchSizePolicy(new DecayEquivalentCurve(schedule, referenceBatchSize, maximumBatchSize, warmup), capped);
     }
 
     /// <summary>Creates a performance-triggered policy: the batch changes by a factor each time a validation metric plateaus.</summary>

@@ -179,7 +179,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "decay_equivalent",
-            [SpecParameter.Integer("reference_batch_size"), SpecParameter.Integer("maximum_batch_size")],
+            [SpecParameter.Integer("reference_batch_size"), SpecParameter.Integer("maximum_batch_size"), SpecParameter.Number("warmup", 0.0)],
             static (node, c) =>
             {
                 if (c.Schedule.LearningRates is not { } rates)
@@ -193,11 +193,12 @@ internal static partial class SpecCatalog
                 return Call(
                     node,
                     c,
-                    () => BatchSizePolicy.DecayEquivalent(rates[0], Int(node, "reference_batch_size"), Int(node, "maximum_batch_size"), c.Constraints),
+                    () => BatchSizePolicy.DecayEquivalent(rates[0], Int(node, "reference_batch_size"), Int(node, "maximum_batch_size"), c.Constraints, node.Number("warmup")),
                     ("schedule", "$.schedule"),
                     ("referenceBatchSize", "reference_batch_size"),
                     ("maximumBatchSize", "maximum_batch_size"),
-                    ("maximum", "maximum_batch_size"));
+                    ("maximum", "maximum_batch_size"),
+                    ("warmup", "warmup"));
             });
 
         yield return new BatchType(
