@@ -266,10 +266,25 @@ public static class BatchSizePolicy
 
     /// <summary>Creates a goodput-adaptive policy (Qiao et al. 2021, Pollux): the candidate with the best predicted throughput × statistical efficiency.</summary>
     /// <param name="options">The configuration; checked once and copied.</param>
-    /// <returns>The adaptive policy; it reads <see cref="BatchFeedback.StepSeconds"/> and <see cref="BatchFeedback.Noise"/>.</returns>
+    /// <returns>
+    /// The adaptive policy; it reads <see cref="BatchFeedback.StepSeconds"/>, <see cref="BatchFeedback.Batch"/>,
+    /// <see cref="BatchFeedback.MaxMicroBatchSize"/> and <see cref="BatchFeedback.Noise"/>.
+    /// </returns>
     /// <remarks>
-    /// <c>goodput(M) = M / (α + β·M) · (φ + M0) / (φ + M)</c>, with <c>α, β</c> fitted to the timed steps, <c>φ</c> the noise scale
-    /// and <c>M0</c> the initial batch; candidates are <c>M0 · ratio^k</c> inside the constraints; a switch needs a predicted gain above the threshold.
+    /// <para>
+    /// <c>goodput(M) = M / T(M) · (φ + M0) / (φ + M)</c>, with <c>φ</c> the noise scale (efficiency 1 when <c>φ = +∞</c>) and
+    /// <c>M0</c> the initial batch. The step time of a split into <c>R</c> replicas of <c>A</c> micro-batches, <c>B_r</c> samples
+    /// each, is <c>T = α · A + β · B_r + δ · [R &gt; 1]</c>: <c>α + β · m</c> per micro-batch of <c>m</c> samples, as Pollux
+    /// models compute, plus one synchronisation per step on more than one replica; <c>α, β, δ ≥ 0</c> are fitted by least
+    /// squares to the timed steps.
+    /// </para>
+    /// <para>
+    /// The candidates are <c>M0 · ratio^k</c> from <c>M0</c> up to the constraints' largest allowed size, and that size, as
+    /// Pollux searches <c>[M0, max]</c>; set a maximum, or the grid reaches <see cref="int.MaxValue"/>. While some candidate's
+    /// split cannot be predicted from the splits timed so far, the policy times the nearest such candidate for one interval;
+    /// then it takes the best candidate, and later switches only for a predicted gain above the threshold. When the model's
+    /// root-mean-square relative error over an interval exceeds <c>ResidualThreshold</c>, it forgets its timings and explores again.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
     public static IAdaptiveBatchSizePolicy Goodput(GoodputBatchSizeOptions options)
@@ -280,6 +295,7 @@ public static class BatchSizePolicy
         check.Require(options.CandidateRatio > 1 && double.IsFinite(options.CandidateRatio), nameof(options.CandidateRatio), options.CandidateRatio, "a finite number greater than 1");
         check.FiniteNotNegative(options.SwitchThreshold, nameof(options.SwitchThreshold));
         check.Require(options.UpdateInterval >= 1, nameof(options.UpdateInterval), options.UpdateInterval, "1 or more");
+        check.Positive(options.ResidualThreshold, nameof(options.ResidualThreshold));
         check.ThrowIfInvalid();
         return new GoodputBatchSizePolicy(options);
     }

@@ -263,6 +263,7 @@ internal static partial class SpecCatalog
                 SpecParameter.Number("candidate_ratio", 2.0),
                 SpecParameter.Number("switch_threshold", 0.05),
                 SpecParameter.Integer("update_interval", 50),
+                SpecParameter.Number("residual_threshold", 0.25),
             ],
             static (node, c) => Call(
                 node,
@@ -273,12 +274,14 @@ internal static partial class SpecCatalog
                     CandidateRatio = node.Number("candidate_ratio"),
                     SwitchThreshold = node.Number("switch_threshold"),
                     UpdateInterval = Int(node, "update_interval"),
+                    ResidualThreshold = node.Number("residual_threshold"),
                     Constraints = c.Constraints,
                 }),
                 ("InitialBatchSize", "initial_batch_size"),
                 ("CandidateRatio", "candidate_ratio"),
                 ("SwitchThreshold", "switch_threshold"),
-                ("UpdateInterval", "update_interval")));
+                ("UpdateInterval", "update_interval"),
+                ("ResidualThreshold", "residual_threshold")));
     }
 
     private static SpecParameter ClockParameter(string defaultClock) => SpecParameter.Choice("clock", defaultClock, "steps", "samples", "tokens", "epochs");

@@ -29,6 +29,7 @@ public class BatchSizePolicyValidationTests
         yield return Case(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32, MaxChangeFactor = 1 }), "options", "*MaxChangeFactor' is 1*greater than 1*");
         yield return Case(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 30, Constraints = new BatchSizeConstraints(multiple: 8) }), "options", "*InitialBatchSize' is 30*multiple of 8*");
         yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 0.5, UpdateInterval = 0 }), "options", "*CandidateRatio' is 0.5*UpdateInterval' is 0*");
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, ResidualThreshold = 0 }), "options", "*ResidualThreshold' is 0*greater than zero*");
         yield return Case(() => BatchSizePolicy.FromCurve(null!), "curve", "*");
     }
 

@@ -367,6 +367,7 @@ public class ScheduleSpecBatchTests
     [InlineData("""{"type": "noise_adaptive", "initial_batch_size": 32, "update_interval": 0}""", "$.batch.update_interval", "*1 or more*")]
     [InlineData("""{"type": "goodput", "initial_batch_size": 32, "candidate_ratio": 0.5}""", "$.batch.candidate_ratio", "*greater than 1*")]
     [InlineData("""{"type": "goodput", "initial_batch_size": 30, "multiple": 8}""", "$.batch.initial_batch_size", "*multiple of 8*")]
+    [InlineData("""{"type": "goodput", "initial_batch_size": 32, "residual_threshold": 0}""", "$.batch.residual_threshold", "*greater than zero*")]
 
     // The constraint parameters.
     [InlineData("""{"type": "fixed", "batch_size": 8, "min_batch_size": 0}""", "$.batch.min_batch_size", "*greater than zero*")]
