@@ -167,19 +167,33 @@ public static class BatchSizePolicy
     }
 
     /// <summary>Creates the batch-size equivalent of a learning-rate decay: the batch grows where the schedule would decay the rate ("Don't Decay the Learning Rate, Increase the Batch Size", Smith et al. 2018).</summary>
-    /// <param name="schedule">The learning-rate schedule to mirror, on the clock to follow (samples keep the equivalence exact when the batch changes); its value at 0 must be greater than zero.</param>
+    /// <param name="schedule">The learning-rate schedule to mirror, on the clock to follow (samples keep the equivalence exact when the batch changes); its value at <paramref name="warmup"/> must be greater than zero.</param>
     /// <param name="referenceBatchSize">The batch the schedule was tuned for, <c>B0</c>; 1 or more.</param>
     /// <param name="maximumBatchSize">The largest batch; no less than <paramref name="referenceBatchSize"/>.</param>
     /// <param name="constraints">Further rules (multiple, replicas); its maximum is lowered to <paramref name="maximumBatchSize"/>. <see langword="null"/> for none.</param>
-    /// <returns>The policy <c>B(s) = min(max, B0 · η(0) / η(s))</c>, rounded to the constraints.</returns>
+    /// <param name="warmup">
+    /// The length of the schedule's warmup on its clock, <c>w</c>: where it stops rising, so <c>η(w)</c> is its peak; finite,
+    /// zero or more. The default is 0, for a schedule without a warmup.
+    /// </param>
+    /// <returns>The policy <c>B(s) = B0</c> for <c>s &lt; w</c>, then <c>B(s) = min(max, B0 · η(w) / η(s))</c>, rounded to the constraints.</returns>
     /// <remarks>
+    /// <para>
     /// Pair it with <see cref="Scaling.LearningRateScaling.Linear(int)"/> at <paramref name="referenceBatchSize"/> and the same
     /// <paramref name="schedule"/>: the learning rate is then <c>η(s) · B(s) / B0</c>, so the SGD noise scale
-    /// <c>lr / B = η(s) / B0</c> matches the original schedule's at every point, and once the batch reaches its maximum
-    /// the remaining decay is applied to the learning rate.
+    /// <c>lr / B = η(s) / B0</c> matches the original schedule's at every point, the warmup included, and once the batch
+    /// reaches its maximum the remaining decay is applied to the learning rate.
+    /// </para>
+    /// <para>
+    /// Smith et al. replace decays only, so the batch refers to the schedule's peak after the warmup, <c>η(w)</c>, not to
+    /// <c>η(0)</c>: a warmup from 1e-3 to 0.1 would otherwise shrink the batch a hundredfold at its end. A warmup is rising
+    /// learning rate at constant batch, so the batch stays at <c>B0</c> until <c>w</c>. The peak is passed, not searched
+    /// for, so the policy stays a closed form; to catch a forgotten warmup, a schedule still rising one unit of its clock
+    /// after <c>w</c> (<c>η(w + 1) &gt; η(w)</c>) is refused. A rate that later rises above <c>η(w)</c> gives a batch
+    /// below <c>B0</c>, which keeps <c>lr / B</c> exact.
+    /// </para>
     /// </remarks>
-    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
-    public static IBatchSizePolicy DecayEquivalent(LearningRateSchedule schedule, int referenceBatchSize, int maximumBatchSize, BatchSizeConstraints? constraints = null)
+    /// <exception cref="ArgumentException">An argument breaks its rule, or the schedule rises right after <paramref name="warmup"/>.</exception>
+    public static IBatchSizePolicy DecayEquivalent(LearningRateSchedule schedule, int referenceBatchSize, int maximumBatchSize, BatchSizeConstraints? constraints = null, double warmup = 0.0)
     {
         Guard.NotNull(schedule);
         Guard.Positive(referenceBatchSize);
@@ -188,15 +202,25 @@ public static class BatchSizePolicy
             throw Guard.OutOfRange(nameof(maximumBatchSize), maximumBatchSize, "no less than referenceBatchSize, " + referenceBatchSize.ToString(CultureInfo.InvariantCulture));
         }
 
-        double initial = schedule.Evaluate(0);
-        if (!(initial > 0))
+        Guard.FiniteNotNegative(warmup);
+        double peak = schedule.Evaluate(warmup);
+        if (!(peak > 0))
         {
-            throw Guard.OutOfRange(nameof(schedule), initial, "a schedule whose value at 0 is greater than zero");
+            throw Guard.OutOfRange(nameof(schedule), peak, "a schedule whose value where its warmup ends, at " + Guard.Format(warmup) + ", is greater than zero; pass the warmup's length as warmup");
+        }
+
+        double next = schedule.Evaluate(warmup + 1);
+        if (next > peak)
+        {
+            throw Guard.OutOfRange(
+                nameof(warmup),
+                warmup,
+                string.Create(CultureInfo.InvariantCulture, $"where the schedule stops rising, so the batch refers to its peak; it rises from {Guard.Format(peak)} there to {Guard.Format(next)} one unit later: pass the length of its warmup"));
         }
 
         constraints ??= BatchSizeConstraints.None;
         BatchSizeConstraints capped = constraints.WithMaximum(maximumBatchSize);
-        return new CurveBatchSizePolicy(new DecayEquivalentCurve(schedule, referenceBatchSize, maximumBatchSize), capped);
+        return new CurveBatchSizePolicy(new DecayEquivalentCurve(schedule, referenceBatchSize, maximumBatchSize, warmup), capped);
     }
 
     /// <summary>Puts a factor on top of a closed-form policy that changes each time a watched metric stops improving: "ramp the batch, and grow it further when validation stalls".</summary>
@@ -231,7 +255,12 @@ public static class BatchSizePolicy
     /// <summary>Creates a gradient-noise-adaptive policy: the batch follows the measured critical batch size, clamped and rate-limited.</summary>
     /// <param name="options">The configuration; checked once and copied.</param>
     /// <returns>The adaptive policy; it reads <see cref="BatchFeedback.Noise"/>.</returns>
-    /// <remarks>Every <c>UpdateInterval</c> steps with a known noise scale: <c>B ← constrain(clamp(k · B_simple, B / f, B · f))</c>.</remarks>
+    /// <remarks>
+    /// Every <c>UpdateInterval</c> steps with a known noise scale: <c>B ← constrain(clamp(clamp(k · B_simple, min, max), B / f, B · f))</c>,
+    /// where <c>[min, max]</c> are the constraints' allowed bounds. <c>B_simple = +∞</c> (a vanishing <c>|G|²</c>, see
+    /// <see cref="Feedback.GradientNoise"/>) targets the maximum. Following the critical batch size is McCandlish et al. (2018);
+    /// the estimates' smoothing (<see cref="TrainingPlannerOptions.NoiseDecay"/>) sets how steadily the batch follows it.
+    /// </remarks>
     /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
     public static IAdaptiveBatchSizePolicy NoiseAdaptive(NoiseAdaptiveBatchSizeOptions options)
     {
@@ -247,10 +276,25 @@ public static class BatchSizePolicy
 
     /// <summary>Creates a goodput-adaptive policy (Qiao et al. 2021, Pollux): the candidate with the best predicted throughput × statistical efficiency.</summary>
     /// <param name="options">The configuration; checked once and copied.</param>
-    /// <returns>The adaptive policy; it reads <see cref="BatchFeedback.StepSeconds"/> and <see cref="BatchFeedback.Noise"/>.</returns>
+    /// <returns>
+    /// The adaptive policy; it reads <see cref="BatchFeedback.StepSeconds"/>, <see cref="BatchFeedback.Batch"/>,
+    /// <see cref="BatchFeedback.MaxMicroBatchSize"/> and <see cref="BatchFeedback.Noise"/>.
+    /// </returns>
     /// <remarks>
-    /// <c>goodput(M) = M / (α + β·M) · (φ + M0) / (φ + M)</c>, with <c>α, β</c> fitted to the timed steps, <c>φ</c> the noise scale
-    /// and <c>M0</c> the initial batch; candidates are <c>M0 · ratio^k</c> inside the constraints; a switch needs a predicted gain above the threshold.
+    /// <para>
+    /// <c>goodput(M) = M / T(M) · (φ + M0) / (φ + M)</c>, with <c>φ</c> the noise scale (efficiency 1 when <c>φ = +∞</c>) and
+    /// <c>M0</c> the initial batch. The step time of a split into <c>R</c> replicas of <c>A</c> micro-batches, <c>B_r</c> samples
+    /// each, is <c>T = α · A + β · B_r + δ · [R &gt; 1]</c>: <c>α + β · m</c> per micro-batch of <c>m</c> samples, as Pollux
+    /// models compute, plus one synchronisation per step on more than one replica; <c>α, β, δ ≥ 0</c> are fitted by least
+    /// squares to the timed steps.
+    /// </para>
+    /// <para>
+    /// The candidates are <c>M0 · ratio^k</c> from <c>M0</c> up to the constraints' largest allowed size, and that size, as
+    /// Pollux searches <c>[M0, max]</c>; set a maximum, or the grid reaches <see cref="int.MaxValue"/>. While some candidate's
+    /// split cannot be predicted from the splits timed so far, the policy times the nearest such candidate for one interval;
+    /// then it takes the best candidate, and later switches only for a predicted gain above the threshold. When the model's
+    /// root-mean-square relative error over an interval exceeds <c>ResidualThreshold</c>, it forgets its timings and explores again.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
     public static IAdaptiveBatchSizePolicy Goodput(GoodputBatchSizeOptions options)
@@ -261,6 +305,7 @@ public static class BatchSizePolicy
         check.Require(options.CandidateRatio > 1 && double.IsFinite(options.CandidateRatio), nameof(options.CandidateRatio), options.CandidateRatio, "a finite number greater than 1");
         check.FiniteNotNegative(options.SwitchThreshold, nameof(options.SwitchThreshold));
         check.Require(options.UpdateInterval >= 1, nameof(options.UpdateInterval), options.UpdateInterval, "1 or more");
+        check.Positive(options.ResidualThreshold, nameof(options.ResidualThreshold));
         check.ThrowIfInvalid();
         return new GoodputBatchSizePolicy(options);
     }

@@ -3,6 +3,10 @@ using System;
 namespace BatchLr.Batching;
 
 /// <summary>Moves the batch size toward a multiple of the measured noise scale at fixed intervals, by at most a factor per move.</summary>
+/// <remarks>
+/// The target <c>k · B_simple</c> is clamped to the constraints' bounds first, so a noise scale of <c>+∞</c> (a vanishing
+/// <c>|G|²</c>) grows the batch toward the maximum and one of 0 shrinks it toward the minimum, each by at most the factor.
+/// </remarks>
 internal sealed class NoiseAdaptiveBatchSizePolicy(NoiseAdaptiveBatchSizeOptions options) : IAdaptiveBatchSizePolicy
 {
     private readonly double _multiple = options.TargetMultiple;
@@ -34,7 +38,9 @@ internal sealed class NoiseAdaptiveBatchSizePolicy(NoiseAdaptiveBatchSizeOptions
         }
 
         _stepsSinceUpdate = 0;
-        double target = _multiple * feedback.Noise.NoiseScale;
+
+        // B_simple is +∞ in the noise-dominated limit (|G|² = 0) and may be 0; the bounds make every target a finite size.
+        double target = Math.Clamp(_multiple * feedback.Noise.NoiseScale, Constraints.LowestAllowed, Constraints.HighestAllowed);
         double limited = Math.Clamp(target, _batchSize / _maxChange, _batchSize * _maxChange);
         _batchSize = Constraints.Move(_batchSize, limited, target);
     }

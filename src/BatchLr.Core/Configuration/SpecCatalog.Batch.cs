@@ -181,7 +181,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "decay_equivalent",
-            [SpecParameter.Integer("reference_batch_size"), SpecParameter.Integer("maximum_batch_size")],
+            [SpecParameter.Integer("reference_batch_size"), SpecParameter.Integer("maximum_batch_size"), SpecParameter.Number("warmup", 0.0)],
             static (node, c) =>
             {
                 if (SpecCatalog.Lookup(c.ScheduleType).Reactive)
@@ -195,11 +195,12 @@ internal static partial class SpecCatalog
                 return Call(
                     node,
                     c,
-                    () => BatchSizePolicy.DecayEquivalent(c.Schedule.LearningRates[0], Int(node, "reference_batch_size"), Int(node, "maximum_batch_size"), c.Constraints),
+                    () => BatchSizePolicy.DecayEquivalent(c.Schedule.LearningRates[0], Int(node, "reference_batch_size"), Int(node, "maximum_batch_size"), c.Constraints, node.Number("warmup")),
                     ("schedule", "$.schedule"),
                     ("referenceBatchSize", "reference_batch_size"),
                     ("maximumBatchSize", "maximum_batch_size"),
-                    ("maximum", "maximum_batch_size"));
+                    ("maximum", "maximum_batch_size"),
+                    ("warmup", "warmup"));
             });
 
         yield return new BatchType(
@@ -233,6 +234,7 @@ internal static partial class SpecCatalog
                 SpecParameter.Number("candidate_ratio", 2.0),
                 SpecParameter.Number("switch_threshold", 0.05),
                 SpecParameter.Integer("update_interval", 50),
+                SpecParameter.Number("residual_threshold", 0.25),
             ],
             static (node, c) => Call(
                 node,
@@ -243,12 +245,14 @@ internal static partial class SpecCatalog
                     CandidateRatio = node.Number("candidate_ratio"),
                     SwitchThreshold = node.Number("switch_threshold"),
                     UpdateInterval = Int(node, "update_interval"),
+                    ResidualThreshold = node.Number("residual_threshold"),
                     Constraints = c.Constraints,
                 }),
                 ("InitialBatchSize", "initial_batch_size"),
                 ("CandidateRatio", "candidate_ratio"),
                 ("SwitchThreshold", "switch_threshold"),
-                ("UpdateInterval", "update_interval")));
+                ("UpdateInterval", "update_interval"),
+                ("ResidualThreshold", "residual_threshold")));
     }
 
     private static SpecParameter ClockParameter(string defaultClock) => SpecParameter.Choice("clock", defaultClock, "steps", "samples", "tokens", "epochs");

@@ -37,7 +37,12 @@ public static class LearningRateScaling
     /// <c>r</c> lies in <c>[1, S]</c> for <c>S ≥ 1</c>. Before the noise is known the factor is 1.
     /// The schedule's progress advances by <c>r</c> per step (<see cref="ILearningRateScaling.ScalesProgress"/>).
     /// </returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="referenceBatchSize"/> is less than 1.</exception>
+    /// <remarks>
+    /// The gain is computed from the noise scale <c>φ = tr(Σ) / |G|²</c> as <c>r = (1 + φ / B_ref) / (1 + φ / B)</c>, the same
+    /// ratio divided through by <c>μ²</c>. When <c>|G|²</c> is 0 (<see cref="GradientNoise"/> clamps a negative estimate
+    /// there), <c>φ = +∞</c> and the factor is its limit <c>S</c>, so the gain is continuous as <c>|G|² → 0</c>, as in
+    /// adaptdl, which clamps <c>|G|²</c> at 0 and the variance from below.
+    /// </remarks>
     public static ILearningRateScaling AdaScale(int referenceBatchSize)
     {
         Guard.Positive(referenceBatchSize);
@@ -81,10 +86,11 @@ public static class LearningRateScaling
                 return 1.0;
             }
 
-            double scale = (double)batchSize / reference;
-            double variance = noise.CovarianceTrace / reference;
-            double signal = noise.GradientSquaredNorm;
-            return (variance + signal) / ((variance / scale) + signal);
+            // r = (σ² + μ²) / (σ²/S + μ²) divided through by μ²; φ = +∞ (μ² = 0) is the limit r = S.
+            double phi = noise.NoiseScale;
+            return double.IsPositiveInfinity(phi)
+                ? (double)batchSize / reference
+                : (1.0 + (phi / reference)) / (1.0 + (phi / batchSize));
         }
     }
 }

@@ -24,9 +24,12 @@ public class BatchSizePolicyValidationTests
         yield return Case(() => BatchSizePolicy.Cyclic(32, 64, -1), "period", "*-1*greater than zero*");
         yield return Case(() => BatchSizePolicy.DecayEquivalent(Schedule.Constant(0.0), 32, 64), "schedule", "*0*greater than zero*");
         yield return Case(() => BatchSizePolicy.DecayEquivalent(Schedule.Constant(0.1), 32, 16), "maximumBatchSize", "*16*no less than referenceBatchSize, 32*");
+        yield return Case(() => BatchSizePolicy.DecayEquivalent(Schedule.Constant(0.1), 32, 64, warmup: -1), "warmup", "*-1*finite number zero or more*");
+        yield return Case(() => BatchSizePolicy.DecayEquivalent(Schedule.Linear(0.0, 0.1, 10).WithWarmup(5), 32, 64, warmup: 5), "schedule", "*0*where its warmup ends, at 5*greater than zero*");
         yield return Case(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32, MaxChangeFactor = 1 }), "options", "*MaxChangeFactor' is 1*greater than 1*");
         yield return Case(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 30, Constraints = new BatchSizeConstraints(multiple: 8) }), "options", "*InitialBatchSize' is 30*multiple of 8*");
         yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 0.5, UpdateInterval = 0 }), "options", "*CandidateRatio' is 0.5*UpdateInterval' is 0*");
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, ResidualThreshold = 0 }), "options", "*ResidualThreshold' is 0*greater than zero*");
         yield return Case(() => BatchSizePolicy.FromCurve(null!), "curve", "*");
     }
 
@@ -84,6 +87,33 @@ public class BatchSizePolicyValidationTests
             double lr = eta.Evaluate(progress) * scaling.GetFactor(batch, GradientNoise.Unknown);
             (lr / batch).Should().BeApproximately(cosine / 32, 1e-12 * cosine / 32);
         }
+    }
+
+    [Fact]
+    public void DecayEquivalent_WarmupThenStepDecay_StaysAtReferenceUntilTheFirstHalving()
+    {
+        // Warmup from 1e-3 to 0.1 over 5 steps, then StepLR (halve every 10) on its own clock: the peak is η(5) = 0.1.
+        // B = 64 while the rate rises and holds, 64 · 0.1 / 0.05 = 128 after the first halving, then 256, then 512 capped.
+        LearningRateSchedule eta = Schedule.Step(0.1, 10, 0.5).WithWarmup(5, startValue: 1e-3);
+        var policy = BatchSizePolicy.DecayEquivalent(eta, 64, 512, warmup: 5);
+
+        (long Step, int Batch)[] expected = [(0, 64), (1, 64), (4, 64), (5, 64), (14, 64), (15, 128), (24, 128), (25, 256), (35, 512), (100, 512)];
+        foreach (var (step, batch) in expected)
+        {
+            policy.GetBatchSize(TrainingProgress.AtStep(step)).Should().Be(batch, "at step {0}", step);
+        }
+    }
+
+    [Fact]
+    public void DecayEquivalent_WarmupNotGiven_ThrowsInsteadOfShrinkingTheBatch()
+    {
+        // Referred to η(0) = 1e-3, the batch would be 64 · 1e-3 / 0.1 ≈ 0.6 at the warmup's end; the schedule rises from
+        // 1e-3 at 0 to 1e-3 + (0.1 - 1e-3) / 5 = 0.0208 at 1, so it is refused, naming warmup.
+        LearningRateSchedule eta = Schedule.Step(0.1, 10, 0.5).WithWarmup(5, startValue: 1e-3);
+
+        var act = () => BatchSizePolicy.DecayEquivalent(eta, 64, 512);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("warmup").WithMessage("*0*stops rising*from 0.001 there to 0.0208*warmup*");
     }
 
     [Fact]

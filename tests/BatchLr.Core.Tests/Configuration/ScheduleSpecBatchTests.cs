@@ -113,6 +113,23 @@ public class ScheduleSpecBatchTests
     }
 
     [Fact]
+    public void BuildPlannerOptions_DecayEquivalentWithWarmup_RefersToThePeak()
+    {
+        // Hugging Face's linear schedule: 0.1 · s / 5 for s < 5, then 0.1 · (50 - s) / 45. With warmup 5 the batch is 64
+        // until step 5, then 64 · 0.1 / η(s) = 64 · 45 / (50 - s), capped at 512 (from s = 45, and where η = 0).
+        ScheduleSpec spec = ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "linear", "num_warmup_steps": 5, "num_training_steps": 50}, "batch": {"type": "decay_equivalent", "reference_batch_size": 64, "maximum_batch_size": 512, "warmup": 5}}""");
+
+        IBatchSizePolicy policy = spec.BuildPlannerOptions().BatchSize!;
+
+        foreach (long step in new long[] { 0, 1, 4, 5, 20, 41, 44, 45, 50, 60 })
+        {
+            int expected = step < 5 ? 64 : (int)Math.Min(512, Math.Round(64 * 45.0 / Math.Max(50 - step, 0)));
+            policy.GetBatchSize(TrainingProgress.AtStep(step)).Should().Be(expected, "at step {0}", step);
+        }
+    }
+
+    [Fact]
     public void BuildPlannerOptions_OnPlateau_GrowsAsTheCodeBuiltPolicy()
     {
         ScheduleSpec spec = ScheduleSpec.Parse(Spec("""{"type": "fixed", "batch_size": 32, "max_batch_size": 100, "on_plateau": {"patience": 0}}"""));
@@ -350,6 +367,7 @@ public class ScheduleSpecBatchTests
     [InlineData("""{"type": "noise_adaptive", "initial_batch_size": 32, "update_interval": 0}""", "$.batch.update_interval", "*1 or more*")]
     [InlineData("""{"type": "goodput", "initial_batch_size": 32, "candidate_ratio": 0.5}""", "$.batch.candidate_ratio", "*greater than 1*")]
     [InlineData("""{"type": "goodput", "initial_batch_size": 30, "multiple": 8}""", "$.batch.initial_batch_size", "*multiple of 8*")]
+    [InlineData("""{"type": "goodput", "initial_batch_size": 32, "residual_threshold": 0}""", "$.batch.residual_threshold", "*greater than zero*")]
 
     // The constraint parameters.
     [InlineData("""{"type": "fixed", "batch_size": 8, "min_batch_size": 0}""", "$.batch.min_batch_size", "*greater than zero*")]
@@ -384,7 +402,11 @@ public class ScheduleSpecBatchTests
     [InlineData(
         """{"lr": 0.1, "schedule": {"type": "linear", "num_warmup_steps": 5, "num_training_steps": 50}, "batch": {"type": "decay_equivalent", "reference_batch_size": 64, "maximum_batch_size": 512}}""",
         "$.schedule",
-        "'$.schedule' is 0; it must be a schedule whose value at 0 is greater than zero*")]
+        "'$.schedule' is 0; it must be a schedule whose value where its warmup ends, at 0, is greater than zero; pass the warmup's length as warmup*")]
+    [InlineData(
+        """{"lr": 0.1, "schedule": {"type": "linear", "num_warmup_steps": 5, "num_training_steps": 50}, "batch": {"type": "decay_equivalent", "reference_batch_size": 64, "maximum_batch_size": 512, "warmup": 2}}""",
+        "$.batch.warmup",
+        "*stops rising*from 0.04* there to 0.06*")]
     [InlineData(
         """{"lr": 0.1, "clock": "samples", "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 8}, "scaling": {"type": "adascale", "reference_batch_size": 8}}""",
         "$.scaling.type",

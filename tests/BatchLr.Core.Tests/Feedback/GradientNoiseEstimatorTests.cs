@@ -36,7 +36,7 @@ public class GradientNoiseEstimatorTests
     public void PerStepEstimates_AreUnbiasedAcrossSeeds()
     {
         // Averaged over many independent seeds, one step's estimates of |G|² and tr(Σ) match the truth:
-        // with decay 0 the estimator holds exactly the last step's unbiased estimates.
+        // with decay 0 the state holds exactly the last step's raw estimates (Current clamps them, which would bias the mean).
         const int Seeds = 4000;
         double gradientSum = 0;
         double traceSum = 0;
@@ -47,8 +47,8 @@ public class GradientNoiseEstimatorTests
             var estimator = new GradientNoiseEstimator(decay: 0.0);
             var (small, large) = last.Draw(16, 128);
             estimator.Observe(new GradientStatistics(16, small, 128, large));
-            gradientSum += estimator.Current.GradientSquaredNorm;
-            traceSum += estimator.Current.CovarianceTrace;
+            gradientSum += estimator.State.GradientSquaredNormAverage;
+            traceSum += estimator.State.CovarianceTraceAverage;
         }
 
         (gradientSum / Seeds).Should().BeApproximately(last!.TrueGradientSquaredNorm, 0.05 * last.TrueGradientSquaredNorm);
@@ -78,6 +78,30 @@ public class GradientNoiseEstimatorTests
     }
 
     [Fact]
+    public void Current_NegativeGradientEstimate_IsKnownWithZeroNormAndInfiniteNoiseScale_WhileTheAverageStaysRaw()
+    {
+        // b = 8, B = 64, |g_b|² = 16, |g_B|² = 1: |G|² ≈ (64 · 1 - 8 · 16) / 56 = -8/7 and tr(Σ) ≈ 15 / (1/8 - 1/64) = 960/7.
+        var estimator = new GradientNoiseEstimator(decay: 0.5);
+
+        estimator.Observe(new GradientStatistics(8, 16, 64, 1));
+
+        estimator.Current.IsKnown.Should().BeTrue();
+        estimator.Current.GradientSquaredNorm.Should().Be(0.0);
+        estimator.Current.CovarianceTrace.Should().BeApproximately(960.0 / 7, 1e-12);
+        estimator.Current.NoiseScale.Should().Be(double.PositiveInfinity);
+
+        // The average keeps the raw estimate, (1 - 0.5) · (-8/7), so a later positive one is not biased upward.
+        estimator.State.GradientSquaredNormAverage.Should().BeApproximately(-4.0 / 7, 1e-12);
+    }
+
+    [Fact]
+    public void DefaultDecay_IsThePlannersDefault()
+    {
+        GradientNoiseEstimator.DefaultDecay.Should().Be(0.999);
+        new TrainingPlannerOptions().NoiseDecay.Should().Be(GradientNoiseEstimator.DefaultDecay);
+    }
+
+    [Fact]
     public void State_RoundTripsThroughJson_AndContinuesIdentically()
     {
         var gradients = Gradients(seed: 5);
@@ -89,7 +113,7 @@ public class GradientNoiseEstimatorTests
             straight.Observe(new GradientStatistics(32, draws[i].Small, 256, draws[i].Large));
             resumed.Observe(new GradientStatistics(32, draws[i].Small, 256, draws[i].Large));
             string json = JsonSerializer.Serialize(resumed.State);
-            resumed = new GradientNoiseEstimator(0.95, JsonSerializer.Deserialize<GradientNoiseEstimatorState>(json));
+            resumed = new GradientNoiseEstimator(GradientNoiseEstimator.DefaultDecay, JsonSerializer.Deserialize<GradientNoiseEstimatorState>(json));
             resumed.Current.Should().Be(straight.Current);
         }
     }

@@ -79,6 +79,28 @@ public class AdaScaleTests
         LearningRateScaling.AdaScale(16).ScalesProgress.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(1e-320)]
+    [InlineData(0.0)]
+    [InlineData(-1e-300)]
+    [InlineData(-4.0)]
+    public void GetFactor_GradientSquaredNormAtOrNearZero_IsTheScale(double gradientSquaredNorm)
+    {
+        // r = (σ² + μ²) / (σ²/S + μ²) → S as μ² → 0, with S = 256 / 32 = 8; a negative smoothed |G|² is clamped at 0,
+        // so the gain is continuous through 0 instead of dropping to 1.
+        var noise = new GradientNoise(gradientSquaredNorm, 1e6);
+
+        LearningRateScaling.AdaScale(32).GetFactor(256, noise).Should().Be(8.0);
+    }
+
+    [Fact]
+    public void GetFactor_ZeroGradientSquaredNorm_BelowTheReference_IsTheScale()
+    {
+        // S = 16 / 64 = 0.25: in the pure-noise limit the gain is S on either side of the reference.
+        LearningRateScaling.AdaScale(64).GetFactor(16, new GradientNoise(0.0, 5.0)).Should().Be(0.25);
+    }
+
     [Fact]
     public void GetFactor_UnknownNoise_IsOne()
     {
