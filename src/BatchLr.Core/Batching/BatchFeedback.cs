@@ -19,6 +19,7 @@ public readonly struct BatchFeedback
         Batch = batch;
         Noise = GradientNoise.Unknown;
         MaxMicroBatchSize = int.MaxValue;
+        MinAccumulationSteps = 1;
     }
 
     /// <summary>Gets the training progress after the step.</summary>
@@ -33,6 +34,10 @@ public readonly struct BatchFeedback
     /// <summary>Gets the largest micro-batch a replica could hold, which sets the accumulation of any other batch size.</summary>
     /// <value>1 or more. The default is <see cref="int.MaxValue"/>: no accumulation.</value>
     public int MaxMicroBatchSize { get; init; }
+
+    /// <summary>Gets the fewest micro-batches the planner splits a batch into (2 on one replica when the gradient noise is measured), which with <see cref="MaxMicroBatchSize"/> sets the split of any other batch size.</summary>
+    /// <value>1 or more. The default is 1.</value>
+    public int MinAccumulationSteps { get; init; }
 
     /// <summary>Gets the training loss of the step, or <see langword="null"/> when not measured.</summary>
     public double? Loss { get; init; }

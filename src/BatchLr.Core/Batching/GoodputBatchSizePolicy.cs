@@ -22,7 +22,7 @@ namespace BatchLr.Batching;
 /// fitted <c>δ</c> is the part of the synchronisation that compute does not hide.
 /// <c>α, β, δ ≥ 0</c> are fitted by least squares to every timed step since the timings were last forgotten, subject to
 /// non-negativity (solved exactly, by trying every subset of the terms). <c>A</c>, <c>B_r</c> and <c>R</c> of a candidate
-/// come from <see cref="BatchPlan.Create(int, int, int)"/> with the feedback's micro-batch limit.
+/// come from <see cref="BatchPlan.Create(int, int, int, int)"/> with the feedback's micro-batch limit.
 /// </para>
 /// <para>
 /// <b>Candidates.</b> <c>M0 · ratio^k</c> for <c>k = 0, 1, …</c> up to the constraints' largest allowed size, each rounded to
@@ -135,9 +135,9 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         _fitted ? (_alpha * plan.AccumulationSteps) + (_beta * plan.PerReplicaBatchSize) + _delta : double.NaN;
 
     /// <summary>The predicted goodput of a size, or NaN while the model or the noise scale is unknown.</summary>
-    public double PredictGoodput(int batchSize, double noiseScale, int maxMicroBatchSize)
+    public double PredictGoodput(int batchSize, double noiseScale, int maxMicroBatchSize, int minAccumulationSteps = 1)
     {
-        double seconds = PredictSeconds(BatchPlan.Create(batchSize, maxMicroBatchSize, _replicas));
+        double seconds = PredictSeconds(BatchPlan.Create(batchSize, maxMicroBatchSize, _replicas, minAccumulationSteps));
         if (!(seconds > 0) || double.IsNaN(noiseScale))
         {
             return double.NaN;
@@ -298,7 +298,8 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
         Fit();
         int maxMicro = feedback.MaxMicroBatchSize;
-        int unmeasured = NearestUnpredictable(maxMicro);
+        int minAccumulation = feedback.MinAccumulationSteps;
+        int unmeasured = NearestUnpredictable(maxMicro, minAccumulation);
         if (unmeasured != 0)
         {
             _batchSize = unmeasured;
@@ -309,7 +310,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
         _exploring = false;
         double noiseScale = feedback.Noise.NoiseScale;
-        double current = PredictGoodput(_batchSize, noiseScale, maxMicro);
+        double current = PredictGoodput(_batchSize, noiseScale, maxMicro, minAccumulation);
         if (double.IsNaN(current))
         {
             return; // the noise scale is not known yet
@@ -319,7 +320,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         double bestGoodput = current;
         foreach (int candidate in _candidates)
         {
-            double goodput = PredictGoodput(candidate, noiseScale, maxMicro);
+            double goodput = PredictGoodput(candidate, noiseScale, maxMicro, minAccumulation);
             if (goodput > bestGoodput)
             {
                 best = candidate;
@@ -351,13 +352,13 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
     }
 
     // The candidate nearest the current size, by ratio (the larger on a tie), whose shape the timed shapes do not span; 0 if none.
-    private int NearestUnpredictable(int maxMicroBatchSize)
+    private int NearestUnpredictable(int maxMicroBatchSize, int minAccumulationSteps)
     {
         int nearest = 0;
         double nearestDistance = double.PositiveInfinity;
         foreach (int candidate in _candidates)
         {
-            var plan = BatchPlan.Create(candidate, maxMicroBatchSize, _replicas);
+            var plan = BatchPlan.Create(candidate, maxMicroBatchSize, _replicas, minAccumulationSteps);
             if (!RaisesRank(plan.AccumulationSteps, plan.PerReplicaBatchSize))
             {
                 continue;

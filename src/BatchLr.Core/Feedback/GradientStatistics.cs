@@ -70,7 +70,7 @@ public readonly struct GradientStatistics : IEquatable<GradientStatistics>
     /// With replicas the all-reduced gradient is a mean over the global batch instead; to use it, pair it with the
     /// replica's local gradient through the constructor.
     /// </remarks>
-    /// <exception cref="ArgumentException"><paramref name="plan"/> is the default value rather than a plan from <see cref="BatchPlan.Create(int, int, int)"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="plan"/> is the default value rather than a plan from <see cref="BatchPlan.Create(int, int, int, int)"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A norm is negative, NaN or infinite.</exception>
     public static GradientStatistics? FromMicroBatches(BatchPlan plan, double firstMicroBatchWeightedSquaredNorm, double accumulatedSquaredNorm)
     {

@@ -50,20 +50,25 @@ public readonly struct BatchPlan : IEquatable<BatchPlan>
     /// <param name="globalBatchSize">The samples per optimizer step; 1 or more and a multiple of <paramref name="replicas"/>.</param>
     /// <param name="maxMicroBatchSize">The largest micro-batch a replica can process at once; 1 or more.</param>
     /// <param name="replicas">The data-parallel replicas; 1 or more. The default is 1.</param>
-    /// <returns>The plan with the fewest accumulation steps, <c>A = ceil(B_r / maxMicro)</c>, and balanced micro-batches of <c>ceil(B_r / A)</c>.</returns>
+    /// <param name="minAccumulationSteps">The fewest micro-batches a replica's batch is split into, as far as its samples allow; 1 or more. The default is 1.</param>
+    /// <returns>
+    /// The plan with the fewest accumulation steps, <c>A = max(ceil(B_r / maxMicro), min(minAccumulation, B_r))</c>, and balanced
+    /// micro-batches of <c>ceil(B_r / A)</c>.
+    /// </returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument breaks its rule.</exception>
-    public static BatchPlan Create(int globalBatchSize, int maxMicroBatchSize, int replicas = 1)
+    public static BatchPlan Create(int globalBatchSize, int maxMicroBatchSize, int replicas = 1, int minAccumulationSteps = 1)
     {
         Guard.Positive(globalBatchSize);
         Guard.Positive(maxMicroBatchSize);
         Guard.Positive(replicas);
+        Guard.Positive(minAccumulationSteps);
         if (globalBatchSize % replicas != 0)
         {
             throw Guard.OutOfRange(nameof(globalBatchSize), globalBatchSize, "a multiple of replicas, " + replicas.ToString(CultureInfo.InvariantCulture));
         }
 
         int perReplica = globalBatchSize / replicas;
-        int accumulation = (int)(((long)perReplica + maxMicroBatchSize - 1) / maxMicroBatchSize);
+        int accumulation = Math.Max((int)(((long)perReplica + maxMicroBatchSize - 1) / maxMicroBatchSize), Math.Min(minAccumulationSteps, perReplica));
         int micro = (int)(((long)perReplica + accumulation - 1) / accumulation);
         int last = perReplica - ((accumulation - 1) * micro);
         return new BatchPlan(globalBatchSize, replicas, accumulation, micro, last);

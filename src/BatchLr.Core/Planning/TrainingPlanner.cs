@@ -23,6 +23,12 @@ namespace BatchLr;
 /// step instead of by one.
 /// </para>
 /// <para>
+/// Whatever consumes gradient-noise estimates (a noise-adaptive or goodput batch, AdaScale) needs the gradient at two batch
+/// sizes. Data-parallel replicas give them for free (one replica's and the reduced gradient); on a single replica the
+/// planner splits every batch of 2 or more into at least two micro-batches, so the first micro-batch's gradient and the
+/// accumulated one can be compared (<see cref="GradientStatistics.FromMicroBatches"/>), as adaptdl does.
+/// </para>
+/// <para>
 /// Where a metric lands: <see cref="Report(double)"/> and the training losses of <see cref="Complete(in StepOutcome)"/> change
 /// the reactive parts at once, and the next call of <see cref="Plan"/> is the first to see the change. A plan already returned
 /// never changes (<see cref="StepPlan"/> is a snapshot), and <see cref="Complete(in StepOutcome)"/> records the step of the last
@@ -46,6 +52,7 @@ public sealed class TrainingPlanner
     private readonly ILearningRateScaling _scaling;
     private readonly long? _datasetSize;
     private readonly int _maxMicroBatch;
+    private readonly int _minAccumulation;
     private readonly int _replicas;
     private readonly GradientNoiseEstimator _noise;
     private readonly TrainingDuration? _duration;
@@ -79,6 +86,11 @@ public sealed class TrainingPlanner
         _scaling = options.Scaling!;
         _datasetSize = options.DatasetSize;
         _maxMicroBatch = options.MaxMicroBatchSize;
+
+        // The noise is measured from two batch sizes: replicas give them for free, else the accumulation must have two parts.
+        bool measuresNoise = _policy.Constraints.Replicas == 1
+            && (_policy is NoiseAdaptiveBatchSizePolicy or GoodputBatchSizePolicy || options.Scaling!.ScalesProgress);
+        _minAccumulation = measuresNoise ? 2 : 1;
         _replicas = _policy.Constraints.Replicas;
         _noise = new GradientNoiseEstimator(options.NoiseDecay, state?.Noise);
         _duration = options.Duration;
@@ -163,7 +175,7 @@ public sealed class TrainingPlanner
             last = _duration is { Clock: ProgressClock.Steps } d && _progress.Step + 1 >= d.Value;
         }
 
-        var split = BatchPlan.Create(batch, _maxMicroBatch, _replicas);
+        var split = BatchPlan.Create(batch, _maxMicroBatch, _replicas, _minAccumulation);
         double factor = _scaling.GetFactor(batch, _noise.Current);
         bool evaluate = _evaluation is not null && (last || CrossesEvaluationPoint(batch));
         _pending = new StepPlan(_schedule, _progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last);
@@ -209,6 +221,7 @@ public sealed class TrainingPlanner
         _adaptive?.Observe(new BatchFeedback(_progress, executed)
         {
             MaxMicroBatchSize = _maxMicroBatch,
+            MinAccumulationSteps = _minAccumulation,
             Loss = outcome.Loss,
             Noise = _noise.Current,
             StepSeconds = outcome.Seconds,
@@ -317,7 +330,7 @@ public sealed class TrainingPlanner
     private BatchPlan Executed(BatchPlan planned, long samples) =>
         samples == planned.GlobalBatchSize || samples % _replicas != 0
             ? planned
-            : BatchPlan.Create((int)samples, _maxMicroBatch, _replicas);
+            : BatchPlan.Create((int)samples, _maxMicroBatch, _replicas, _minAccumulation);
 
     /// <summary>Gets whether a step of <paramref name="batch"/> samples from the current progress crosses a multiple of the evaluation interval.</summary>
     private bool CrossesEvaluationPoint(int batch)

@@ -92,4 +92,23 @@ public class BatchPlanTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("index");
     }
+
+    [Theory]
+    [InlineData(64, 256, 1, 2, 2, 32, 32)] // fits in one, split in two
+    [InlineData(5, 2, 1, 2, 3, 2, 1)] // the limit already asks for three
+    [InlineData(1, 256, 1, 2, 1, 1, 1)] // one sample cannot be split
+    [InlineData(64, 256, 2, 2, 2, 16, 16)] // per replica: 32 in two
+    [InlineData(10, 256, 1, 4, 4, 3, 1)] // ceil(10 / 4) = 3: 3, 3, 3, 1
+    public void Create_MinAccumulationSteps_SplitsAtLeastThatManyTimes(int global, int maxMicro, int replicas, int minimum, int accumulation, int micro, int last)
+    {
+        BatchPlan plan = BatchPlan.Create(global, maxMicro, replicas, minimum);
+
+        (plan.AccumulationSteps, plan.MicroBatchSize, plan.LastMicroBatchSize).Should().Be((accumulation, micro, last));
+    }
+
+    [Fact]
+    public void Create_MinAccumulationStepsBelowOne_Throws()
+    {
+        ((Action)(() => BatchPlan.Create(8, 8, 1, 0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("minAccumulationSteps");
+    }
 }

@@ -176,4 +176,30 @@ public class TrainingPlannerReactiveTests
             plan.GetLearningRate(1).Should().Be(g1);
         }
     }
+
+    [Fact]
+    public void Plan_NoiseConsumerOnOneReplica_SplitsEveryBatchInTwoAtLeast_SoTheNoiseCanBeMeasured()
+    {
+        // A noise-adaptive batch of 64 fits the device (limit 256), but one micro-batch gives one gradient, no noise estimate:
+        // the planner splits it into 2 of 32. A batch above the limit is split by the limit as always. A fixed batch is not split.
+        TrainingPlannerOptions Options(IBatchSizePolicy policy) => new()
+        {
+            Schedule = new OptimizerSchedule([Schedule.Constant(0.1)]),
+            BatchSize = policy,
+            MaxMicroBatchSize = 256,
+        };
+        var adaptive = new TrainingPlanner(Options(BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 64 })));
+        var large = new TrainingPlanner(Options(BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 600 })));
+        var replicas = new TrainingPlanner(Options(BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 64, Constraints = new BatchSizeConstraints(replicas: 2) })));
+        var plain = new TrainingPlanner(Options(BatchSizePolicy.Fixed(64)));
+
+        adaptive.Plan().Batch.Should().Be(BatchPlan.Create(64, 32));
+        large.Plan().Batch.Should().Be(BatchPlan.Create(600, 256));
+        replicas.Plan().Batch.Should().Be(BatchPlan.Create(64, 256, 2), "two replicas already give two batch sizes");
+        plain.Plan().Batch.AccumulationSteps.Should().Be(1);
+
+        StepPlan plan = adaptive.Plan();
+        GradientStatistics? statistics = GradientStatistics.FromMicroBatches(plan.Batch, 4.0 * 0.25, 1.0);
+        statistics.Should().NotBeNull("the split gives the two sizes the estimator needs");
+    }
 }
