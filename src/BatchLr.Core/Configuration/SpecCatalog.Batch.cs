@@ -35,7 +35,7 @@ internal static partial class SpecCatalog
     };
 
     /// <summary>Gets the canonical scaling node used when the spec has a batch section but no scaling section.</summary>
-    public static SpecNode NoScaling { get; } = new("none", ScalingPath, []);
+    public static SpecNode NoScaling { get; } = new("none", ScalingPath, [], []);
 
     /// <summary>Builds a fresh batch-size policy from a batch node.</summary>
     /// <param name="node">The batch node.</param>
