@@ -30,7 +30,21 @@ namespace BatchLr;
 /// <see cref="TrainingPlanner"/> through <see cref="BuildPlannerOptions(long?)"/>. All but <c>batch</c> need a <c>batch</c> section.
 /// </para>
 /// <para>
-/// <see cref="ToJson"/> writes the canonical form, with every parameter and its default, so
+/// Every parameter that is a position or a length on a clock (<c>step_size</c>, <c>milestones</c>, <c>T_max</c>,
+/// <c>num_training_steps</c>, a batch policy's <c>interval</c>, …; <c>docs/spec.md</c> lists them) takes a number on the
+/// clock it is read on (the spec's <c>"clock"</c>, or the batch policy's own <c>"clock"</c>), or a string with a unit as
+/// Composer writes time: <c>"5ep"</c>, <c>"1000ba"</c> (steps), <c>"50000sp"</c>, <c>"1e6tok"</c>, or <c>"0.1dur"</c>, a
+/// fraction of the top-level <c>"duration"</c>, which must then be given. A build converts it exactly: in the clock's own
+/// unit as is; <c>dur</c> as the fraction times the duration, then converted; epochs and samples through the dataset size;
+/// steps and samples (or epochs) through the batch size, only when the batch section is <c>{"type": "fixed"}</c> without an
+/// <c>on_plateau</c>. Tokens never convert. A whole-number parameter is rounded to the nearest whole number. A conversion
+/// that lacks what it needs is a <see cref="ScheduleSpecException"/> at the value's path; one that needs only the dataset
+/// size, which <see cref="Build(long?)"/> and <see cref="BuildPlannerOptions(long?)"/> take, passes <see cref="Parse(string)"/>,
+/// which checks everything else, and is checked when built.
+/// </para>
+/// <para>
+/// <see cref="ToJson"/> writes the canonical form, with every parameter and its default, and positions with the unit they
+/// were written with, so
 /// <c>Parse(spec.ToJson())</c> equals <c>spec</c> and builds identical values. Two specs are equal when their
 /// canonical forms are.
 /// </para>
@@ -97,8 +111,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         using (document)
         {
             ScheduleSpec spec = Read(document.RootElement);
-            OptimizerSchedule schedule = spec.Build();
-            spec._plan?.Check(schedule, spec._root.Type);
+            spec.Check();
             return spec;
         }
     }
@@ -108,49 +121,26 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     public string ToJson() => _json;
 
     /// <summary>Builds the schedule the spec describes.</summary>
+    /// <param name="datasetSize">The samples in one epoch, which converts a position between epochs and samples or steps (<c>"2ep"</c> on the steps clock); <see langword="null"/> when no position needs it.</param>
     /// <returns>A new schedule: one learning-rate schedule per group (with momentum schedules for a <c>CyclicLR</c> or <c>OneCycleLR</c> with <c>cycle_momentum</c>), or a fresh reduce-on-plateau schedule.</returns>
-    /// <exception cref="ScheduleSpecException">A value is refused by the schedule it configures.</exception>
-    public OptimizerSchedule Build()
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="datasetSize"/> is less than 1.</exception>
+    /// <exception cref="ScheduleSpecException">A value is refused by the schedule it configures, or a position needs the dataset size and <paramref name="datasetSize"/> is <see langword="null"/>.</exception>
+    public OptimizerSchedule Build(long? datasetSize = null)
     {
-        SpecType type = SpecCatalog.Lookup(_root.Type);
-        if (type.Reactive)
-        {
-            return SpecCatalog.BuildConstantWithPlateau(_root, _rates);
-        }
-
-        var rates = new LearningRateSchedule[_rates.Length];
-        LearningRateSchedule[]? momentum = type.Momentum is null ? null : new LearningRateSchedule[_rates.Length];
-        for (int g = 0; g < rates.Length; g++)
-        {
-            var context = new BuildContext(_rates[g], g, RatePath(g));
-            rates[g] = OnClock(type.Build!(_root, context));
-            if (momentum is not null)
-            {
-                LearningRateSchedule? m = type.Momentum!(_root, context);
-                if (m is null)
-                {
-                    momentum = null;
-                }
-                else
-                {
-                    momentum[g] = OnClock(m);
-                }
-            }
-        }
-
-        var schedule = new OptimizerSchedule(rates, momentum);
-        return _plateau is null ? schedule : SpecCatalog.BuildWithPlateau(schedule, _plateau);
+        CheckDatasetSize(datasetSize);
+        return BuildSchedule(Positions(datasetSize, deferDatasetSize: false).Resolve(_root));
     }
 
     /// <summary>Builds the configuration of a <see cref="TrainingPlanner"/>: the schedule, the batch-size policy, the scaling rule and the micro-batch limit the spec describes.</summary>
-    /// <param name="datasetSize">The samples in one epoch, which an epoch clock needs; <see langword="null"/> when epochs are not tracked (the epoch clock stays at 0).</param>
+    /// <param name="datasetSize">The samples in one epoch, which an epoch clock and a position converted between epochs and samples or steps need; <see langword="null"/> when epochs are not tracked (the epoch clock stays at 0).</param>
     /// <returns>
-    /// New options with a fresh <see cref="Build"/> schedule and a fresh batch-size policy (adaptive policies start from
+    /// New options with a fresh <see cref="Build(long?)"/> schedule and a fresh batch-size policy (adaptive policies start from
     /// their initial state), <see cref="TrainingPlannerOptions.Scaling"/> from <c>scaling</c> (none when left out), and
     /// <see cref="TrainingPlannerOptions.MaxMicroBatchSize"/> from <c>max_micro_batch_size</c> (unlimited when left out or null).
     /// </returns>
     /// <exception cref="InvalidOperationException">The spec has no <c>batch</c> section (<see cref="HasBatch"/> is <see langword="false"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="datasetSize"/> is less than 1.</exception>
+    /// <exception cref="ScheduleSpecException">A value is refused by the schedule or policy it configures, or a position needs the dataset size and <paramref name="datasetSize"/> is <see langword="null"/>.</exception>
     public TrainingPlannerOptions BuildPlannerOptions(long? datasetSize = null)
     {
         if (_plan is null)
@@ -159,16 +149,13 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
                 "The spec has no \"batch\" section, so it does not describe a training plan; add one, or set TrainingPlannerOptions.BatchSize in code with spec.Build() as the Schedule.");
         }
 
-        if (datasetSize is < 1)
-        {
-            throw Guard.OutOfRange(nameof(datasetSize), datasetSize, "1 or more, or null");
-        }
-
-        OptimizerSchedule schedule = Build();
+        CheckDatasetSize(datasetSize);
+        PositionResolver positions = Positions(datasetSize, deferDatasetSize: false);
+        OptimizerSchedule schedule = BuildSchedule(positions.Resolve(_root));
         return new TrainingPlannerOptions
         {
             Schedule = schedule,
-            BatchSize = SpecCatalog.BuildBatch(_plan.Batch, schedule, _root.Type, _plan.BatchPlateau),
+            BatchSize = SpecCatalog.BuildBatch(positions.Resolve(_plan.Batch), schedule, _root.Type, _plan.BatchPlateau),
             Scaling = SpecCatalog.BuildScaling(_plan.Scaling),
             DatasetSize = datasetSize,
             MaxMicroBatchSize = _plan.MaxMicroBatchSize ?? int.MaxValue,
@@ -369,6 +356,135 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         }
     }
 
+    private static void CheckDatasetSize(long? datasetSize)
+    {
+        if (datasetSize is < 1)
+        {
+            throw Guard.OutOfRange(nameof(datasetSize), datasetSize, "1 or more, or null");
+        }
+    }
+
+    /// <summary>Builds everything once, so every value the schedules, the policy and the rule refuse fails <see cref="Parse(string)"/>.</summary>
+    /// <remarks>
+    /// A schedule object or batch policy with a position that waits for the dataset size is not built: its positions are
+    /// checked as far as they can be, its nested schedules are built, and the rest of it is checked when a build knows the
+    /// dataset size. The plateau section is then checked on constant rates, and a batch policy that mirrors the schedule
+    /// is left to the build too.
+    /// </remarks>
+    private void Check()
+    {
+        PositionResolver positions = Positions(datasetSize: null, deferDatasetSize: true);
+        bool scheduleKnown = positions.TryResolve(_root, out SpecNode root);
+        OptimizerSchedule schedule;
+        if (scheduleKnown)
+        {
+            schedule = BuildSchedule(root);
+        }
+        else
+        {
+            CheckKnown(_root, positions);
+            schedule = new OptimizerSchedule(Array.ConvertAll(_rates, r => OnClock(Schedule.Constant(r))));
+            if (_plateau is not null)
+            {
+                SpecCatalog.BuildWithPlateau(schedule, _plateau);
+            }
+        }
+
+        if (_plan is not null)
+        {
+            bool batchKnown = positions.TryResolve(_plan.Batch, out SpecNode batch);
+            _plan.Check(batchKnown && (scheduleKnown || !SpecCatalog.MirrorsSchedule(batch)) ? batch : null, schedule, _root.Type);
+        }
+    }
+
+    /// <summary>Builds, for every group, each schedule object whose positions are all known; one with a position that waits for the dataset size has its nested schedules checked instead.</summary>
+    private void CheckKnown(SpecNode node, PositionResolver positions)
+    {
+        if (positions.TryResolve(node, out SpecNode resolved))
+        {
+            for (int g = 0; g < _rates.Length; g++)
+            {
+                SpecCatalog.BuildChild(resolved, new BuildContext(_rates[g], g, RatePath(g)));
+            }
+
+            return;
+        }
+
+        foreach (KeyValuePair<string, object?> pair in node.Values)
+        {
+            if (pair.Value is SpecNode child)
+            {
+                CheckKnown(child, positions);
+            }
+            else if (pair.Value is SpecNode[] children)
+            {
+                foreach (SpecNode item in children)
+                {
+                    CheckKnown(item, positions);
+                }
+            }
+        }
+    }
+
+    /// <summary>Returns the converter of positions with units, which knows the clock, the duration and the fixed batch size of this spec.</summary>
+    private PositionResolver Positions(long? datasetSize, bool deferDatasetSize)
+    {
+        int? batchSize = null;
+        string noBatchSize;
+        if (_plan is null)
+        {
+            noBatchSize = "the spec has no \"batch\" section (a {\"type\": \"fixed\"} one gives the batch size)";
+        }
+        else if (_plan.Batch.Type != "fixed")
+        {
+            noBatchSize = "the batch section is " + SpecReader.Quote(_plan.Batch.Type) + ", whose size varies";
+        }
+        else if (_plan.BatchPlateau is not null)
+        {
+            noBatchSize = "the batch section's on_plateau varies the batch size";
+        }
+        else
+        {
+            batchSize = (int)_plan.Batch.Number("batch_size");
+            noBatchSize = string.Empty;
+        }
+
+        return new PositionResolver(_clock, _plan?.Duration, batchSize, noBatchSize, datasetSize, deferDatasetSize);
+    }
+
+    /// <summary>Builds the schedule of a root node whose positions are numbers.</summary>
+    private OptimizerSchedule BuildSchedule(SpecNode root)
+    {
+        SpecType type = SpecCatalog.Lookup(root.Type);
+        if (type.Reactive)
+        {
+            return SpecCatalog.BuildConstantWithPlateau(root, _rates);
+        }
+
+        var rates = new LearningRateSchedule[_rates.Length];
+        LearningRateSchedule[]? momentum = type.Momentum is null ? null : new LearningRateSchedule[_rates.Length];
+        for (int g = 0; g < rates.Length; g++)
+        {
+            var context = new BuildContext(_rates[g], g, RatePath(g));
+            rates[g] = OnClock(type.Build!(root, context));
+            if (momentum is not null)
+            {
+                LearningRateSchedule? m = type.Momentum!(root, context);
+                if (m is null)
+                {
+                    momentum = null;
+                }
+                else
+                {
+                    momentum[g] = OnClock(m);
+                }
+            }
+        }
+
+        var schedule = new OptimizerSchedule(rates, momentum);
+        return _plateau is null ? schedule : SpecCatalog.BuildWithPlateau(schedule, _plateau);
+    }
+
     private string RatePath(int group) => _ratesAreArray ? SpecReader.Index("$." + RatesKey, group) : "$." + RatesKey;
 
     private LearningRateSchedule OnClock(LearningRateSchedule schedule) => _clock == ProgressClock.Steps ? schedule : schedule.On(_clock);
@@ -440,9 +556,16 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     private sealed record PlanSection(SpecNode Batch, SpecNode? BatchPlateau, SpecNode Scaling, int? MaxMicroBatchSize, TrainingDuration? Duration, TrainingDuration? EvaluationInterval)
     {
         /// <summary>Builds the policy and the rule once, so every value they refuse fails <see cref="Parse(string)"/>.</summary>
-        public void Check(OptimizerSchedule schedule, string scheduleType)
+        /// <param name="batch">The batch node with its positions converted, or <see langword="null"/> when the policy is left to the build.</param>
+        /// <param name="schedule">The spec's schedule, or constant rates on its clock when the schedule is left to the build.</param>
+        /// <param name="scheduleType">The spec's schedule type.</param>
+        public void Check(SpecNode? batch, OptimizerSchedule schedule, string scheduleType)
         {
-            SpecCatalog.BuildBatch(Batch, schedule, scheduleType, BatchPlateau);
+            if (batch is not null)
+            {
+                SpecCatalog.BuildBatch(batch, schedule, scheduleType, BatchPlateau);
+            }
+
             ILearningRateScaling scaling = SpecCatalog.BuildScaling(Scaling);
             if (scaling.ScalesProgress && !schedule.RunsOnSteps)
             {

@@ -35,7 +35,7 @@ internal static partial class SpecCatalog
     };
 
     /// <summary>Gets the canonical scaling node used when the spec has a batch section but no scaling section.</summary>
-    public static SpecNode NoScaling { get; } = new("none", ScalingPath, []);
+    public static SpecNode NoScaling { get; } = new("none", ScalingPath, [], []);
 
     /// <summary>Builds a fresh batch-size policy from a batch node.</summary>
     /// <param name="node">The batch node.</param>
@@ -62,6 +62,9 @@ internal static partial class SpecCatalog
         IBatchSizePolicy policy = BatchTypeTable[node.Type].Build(node, new BatchContext(constraints, schedule, scheduleType, context));
         return plateau is null ? policy : BuildBatchPlateau(policy, plateau, node.Type);
     }
+
+    /// <summary>Returns whether a batch policy mirrors the learning-rate schedule, so it cannot be built before the schedule is.</summary>
+    public static bool MirrorsSchedule(SpecNode node) => node.Type == "decay_equivalent";
 
     /// <summary>Builds the scaling rule of a scaling node.</summary>
     public static ILearningRateScaling BuildScaling(SpecNode node)
@@ -105,7 +108,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "steps",
-            [SpecParameter.Numbers("milestones"), SpecParameter.Numbers("sizes"), ClockParameter("steps")],
+            [SpecParameter.Numbers("milestones").AsPosition(), SpecParameter.Numbers("sizes"), ClockParameter("steps")],
             static (node, c) =>
             {
                 double[] milestones = node.Numbers("milestones");
@@ -129,7 +132,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "linear_ramp",
-            [SpecParameter.Integer("start"), SpecParameter.Integer("increment"), SpecParameter.Number("ramp_samples"), SpecParameter.Integer("target")],
+            [SpecParameter.Integer("start"), SpecParameter.Integer("increment"), SpecParameter.Number("ramp_samples").AsPosition(ProgressClock.Samples), SpecParameter.Integer("target")],
             static (node, c) => Call(
                 node,
                 c,
@@ -141,7 +144,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "token_ramp",
-            [SpecParameter.Integer("start"), SpecParameter.Integer("target"), SpecParameter.Number("ramp_tokens")],
+            [SpecParameter.Integer("start"), SpecParameter.Integer("target"), SpecParameter.Number("ramp_tokens").AsPosition(ProgressClock.Tokens)],
             static (node, c) => Call(
                 node,
                 c,
@@ -155,7 +158,7 @@ internal static partial class SpecCatalog
             [
                 SpecParameter.Integer("initial"),
                 SpecParameter.Number("factor"),
-                SpecParameter.Number("interval"),
+                SpecParameter.Number("interval").AsPosition(),
                 SpecParameter.Integer("maximum"),
                 ClockParameter("epochs"),
             ],
@@ -170,7 +173,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "cyclic",
-            [SpecParameter.Integer("minimum"), SpecParameter.Integer("maximum"), SpecParameter.Number("period"), ClockParameter("steps")],
+            [SpecParameter.Integer("minimum"), SpecParameter.Integer("maximum"), SpecParameter.Number("period").AsPosition(), ClockParameter("steps")],
             static (node, c) => Call(
                 node,
                 c,

@@ -13,19 +13,19 @@ internal static partial class SpecCatalog
     {
         yield return new SpecType(
             "linear",
-            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training)],
+            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition()],
             static (node, c) => HuggingFaceWarmup(node, c, Schedule.Linear(c.BaseRate, 0.0, DecayLength(node))))
         { Check = CheckWarmup };
 
         yield return new SpecType(
             "cosine",
-            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training), SpecParameter.Number("num_cycles", 0.5)],
+            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition(), SpecParameter.Number("num_cycles", 0.5)],
             static (node, c) => HuggingFaceWarmup(node, c, Waves(node, c, 0.0)))
         { Check = CheckWarmup };
 
         yield return new SpecType(
             "cosine_with_restarts",
-            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training), SpecParameter.Number("num_cycles", 1.0)],
+            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition(), SpecParameter.Number("num_cycles", 1.0)],
             static (node, c) =>
             {
                 double length = DecayLength(node);
@@ -47,7 +47,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "polynomial",
-            [SpecParameter.Number(Warmup, 0), SpecParameter.Number(Training), SpecParameter.Number("lr_end", 1e-7), SpecParameter.Number("power", 1.0)],
+            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition(), SpecParameter.Number("lr_end", 1e-7), SpecParameter.Number("power", 1.0)],
             static (node, c) =>
             {
                 double end = NonNegative(node, "lr_end");
@@ -69,13 +69,13 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "constant_with_warmup",
-            [SpecParameter.Number(Warmup, 0)],
+            [SpecParameter.Number(Warmup, 0).AsPosition()],
             static (node, c) => HuggingFaceWarmup(node, c, Schedule.Constant(c.BaseRate)))
         { Check = CheckWarmup };
 
         yield return new SpecType(
             "inverse_sqrt",
-            [SpecParameter.Number(Warmup, 0), SpecParameter.OptionalNumber("timescale")],
+            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.OptionalNumber("timescale").AsPosition()],
             static (node, c) => HuggingFaceWarmup(
                 node,
                 c,
@@ -83,9 +83,10 @@ internal static partial class SpecCatalog
         {
             Check = CheckWarmup,
 
-            // Hugging Face: timescale = num_warmup_steps or 10_000.
-            Normalize = static node => node.NullableNumber("timescale") is null
-                ? node.With("timescale", node.Number(Warmup) > 0 ? node.Number(Warmup) : 10_000.0)
+            // Hugging Face: timescale = num_warmup_steps or 10_000. A warmup with a unit is greater than zero and is
+            // copied as written, so both convert alike.
+            Normalize = static node => node.Get("timescale") is null
+                ? node.With("timescale", node.Get(Warmup) is double warmup ? (warmup > 0 ? warmup : 10_000.0) : node.Get(Warmup))
                 : node,
         };
 
@@ -94,8 +95,8 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "cosine_with_min_lr",
             [
-                SpecParameter.Number(Warmup, 0),
-                SpecParameter.Number(Training),
+                SpecParameter.Number(Warmup, 0).AsPosition(),
+                SpecParameter.Number(Training).AsPosition(),
                 SpecParameter.Number("num_cycles", 0.5),
                 SpecParameter.OptionalNumber("min_lr"),
                 SpecParameter.OptionalNumber("min_lr_rate"),
@@ -106,8 +107,8 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "cosine_warmup_with_min_lr",
             [
-                SpecParameter.Number(Warmup, 0),
-                SpecParameter.Number(Training),
+                SpecParameter.Number(Warmup, 0).AsPosition(),
+                SpecParameter.Number(Training).AsPosition(),
                 SpecParameter.Number("num_cycles", 0.5),
                 SpecParameter.OptionalNumber("min_lr"),
                 SpecParameter.OptionalNumber("min_lr_rate"),
@@ -142,10 +143,10 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "warmup_stable_decay",
             [
-                SpecParameter.Number(Warmup, 0),
-                SpecParameter.Number("num_decay_steps"),
-                SpecParameter.OptionalNumber("num_stable_steps"),
-                SpecParameter.OptionalNumber(Training),
+                SpecParameter.Number(Warmup, 0).AsPosition(),
+                SpecParameter.Number("num_decay_steps").AsPosition(),
+                SpecParameter.OptionalNumber("num_stable_steps").AsPosition(),
+                SpecParameter.OptionalNumber(Training).AsPosition(),
                 SpecParameter.Choice("warmup_type", "linear", "linear", "cosine", "1-sqrt"),
                 SpecParameter.Choice("decay_type", "cosine", "linear", "cosine", "1-sqrt"),
                 SpecParameter.Number("min_lr_ratio", 0.0),
@@ -209,7 +210,7 @@ internal static partial class SpecCatalog
         {
             Check = static node =>
             {
-                if (node.NullableNumber("num_stable_steps") is null && node.NullableNumber(Training) is null)
+                if (node.Get("num_stable_steps") is null && node.Get(Training) is null)
                 {
                     throw SpecErrors.Missing(node.Path + ".num_stable_steps", "warmup_stable_decay, which needs num_stable_steps or num_training_steps,");
                 }
@@ -261,10 +262,10 @@ internal static partial class SpecCatalog
         return ratio;
     }
 
+    /// <summary>Checks the warmup as read: a number must not be negative; a position with a unit is greater than zero.</summary>
     private static void CheckWarmup(SpecNode node)
     {
-        double warmup = node.Number(Warmup);
-        if (warmup < 0)
+        if (node.Get(Warmup) is double warmup && warmup < 0)
         {
             throw SpecErrors.Invalid(node.Path + "." + Warmup, warmup, "zero or more");
         }

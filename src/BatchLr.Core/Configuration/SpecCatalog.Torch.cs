@@ -10,7 +10,7 @@ internal static partial class SpecCatalog
     {
         yield return new SpecType(
             "ConstantLR",
-            [SpecParameter.Number("factor", 1.0 / 3.0), SpecParameter.Number("total_iters", 5)],
+            [SpecParameter.Number("factor", 1.0 / 3.0), SpecParameter.Number("total_iters", 5).AsPosition()],
             static (node, c) =>
             {
                 double factor = node.Number("factor");
@@ -28,7 +28,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "LinearLR",
-            [SpecParameter.Number("start_factor", 1.0 / 3.0), SpecParameter.Number("end_factor", 1.0), SpecParameter.Number("total_iters", 5)],
+            [SpecParameter.Number("start_factor", 1.0 / 3.0), SpecParameter.Number("end_factor", 1.0), SpecParameter.Number("total_iters", 5).AsPosition()],
             static (node, c) =>
             {
                 double start = node.Number("start_factor");
@@ -52,7 +52,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "StepLR",
-            [SpecParameter.Number("step_size"), SpecParameter.Number("gamma", 0.1)],
+            [SpecParameter.Number("step_size").AsPosition(), SpecParameter.Number("gamma", 0.1)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -63,7 +63,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "MultiStepLR",
-            [SpecParameter.Numbers("milestones"), SpecParameter.Number("gamma", 0.1)],
+            [SpecParameter.Numbers("milestones").AsPosition(), SpecParameter.Number("gamma", 0.1)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -84,7 +84,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "PolynomialLR",
-            [SpecParameter.Number("total_iters", 5), SpecParameter.Number("power", 1.0)],
+            [SpecParameter.Number("total_iters", 5).AsPosition(), SpecParameter.Number("power", 1.0)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -95,7 +95,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "CosineAnnealingLR",
-            [SpecParameter.Number("T_max"), SpecParameter.Number("eta_min", 0.0)],
+            [SpecParameter.Number("T_max").AsPosition(), SpecParameter.Number("eta_min", 0.0)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -106,7 +106,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "CosineAnnealingWarmRestarts",
-            [SpecParameter.Number("T_0"), SpecParameter.Integer("T_mult", 1), SpecParameter.Number("eta_min", 0.0)],
+            [SpecParameter.Number("T_0").AsPosition(), SpecParameter.Integer("T_mult", 1), SpecParameter.Number("eta_min", 0.0)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -127,8 +127,8 @@ internal static partial class SpecCatalog
             [
                 SpecParameter.PerGroup("base_lr"),
                 SpecParameter.PerGroup("max_lr"),
-                SpecParameter.Number("step_size_up", 2000),
-                SpecParameter.OptionalNumber("step_size_down"),
+                SpecParameter.Number("step_size_up", 2000).AsPosition(),
+                SpecParameter.OptionalNumber("step_size_down").AsPosition(),
                 SpecParameter.Choice("mode", "triangular", "triangular", "triangular2", "exp_range"),
                 SpecParameter.Number("gamma", 1.0),
                 SpecParameter.OptionalChoice("scale_mode", "cycle", "iterations"),
@@ -145,7 +145,7 @@ internal static partial class SpecCatalog
             "OneCycleLR",
             [
                 SpecParameter.PerGroup("max_lr"),
-                SpecParameter.OptionalInteger("total_steps"),
+                SpecParameter.OptionalInteger("total_steps").AsPosition(),
                 SpecParameter.OptionalInteger("epochs"),
                 SpecParameter.OptionalInteger("steps_per_epoch"),
                 SpecParameter.Number("pct_start", 0.3),
@@ -162,7 +162,7 @@ internal static partial class SpecCatalog
             Momentum = static (node, c) => node.Flag("cycle_momentum") ? OneCycleCall(node, c, static o => Schedule.OneCycleMomentum(o)) : null,
             Check = static node =>
             {
-                bool total = node.NullableNumber("total_steps") is not null;
+                bool total = node.Get("total_steps") is not null; // a number, or a position with a unit until the build
                 bool epochs = node.NullableNumber("epochs") is not null;
                 bool perEpoch = node.NullableNumber("steps_per_epoch") is not null;
                 if (total && (epochs || perEpoch))
@@ -188,7 +188,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "SequentialLR",
-            [SpecParameter.Schedules("schedulers"), SpecParameter.Numbers("milestones")],
+            [SpecParameter.Schedules("schedulers"), SpecParameter.Numbers("milestones").AsPosition()],
             static (node, c) =>
             {
                 SpecNode[] children = node.Children("schedulers");

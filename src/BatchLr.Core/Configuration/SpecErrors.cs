@@ -19,6 +19,10 @@ internal static class SpecErrors
 
     public static ScheduleSpecException WrongType(string path, JsonElement element, string rule) => Invalid(path, Show(element), rule);
 
+    /// <summary>Refuses a value with a sentence of its own, such as a conversion that lacks what it needs.</summary>
+    public static ScheduleSpecException Refused(string path, string value, string detail) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is {value}; {detail}."), path);
+
     public static ScheduleSpecException Missing(string path, string owner) =>
         new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is missing; {owner} requires it."), path);
 

@@ -7,16 +7,19 @@ namespace BatchLr.Configuration;
 /// <summary>One schedule object of a spec, in canonical form: its type and every parameter, defaults filled in.</summary>
 /// <remarks>
 /// Values are <see cref="double"/>, <see cref="bool"/>, <see cref="string"/>, <see langword="null"/>,
-/// <c>double[]</c>, <see cref="SpecNode"/> or <c>SpecNode[]</c>, in the order the type declares its parameters.
+/// <c>double[]</c>, <see cref="SpecNode"/> or <c>SpecNode[]</c>, in the order the type declares its parameters. As read,
+/// a position parameter may hold a <see cref="SpecPosition"/>, or an <c>object[]</c> of <see cref="double"/> and
+/// <see cref="SpecPosition"/> elements; <see cref="PositionResolver"/> turns those into numbers before a build.
 /// </remarks>
 internal sealed class SpecNode
 {
     private readonly KeyValuePair<string, object?>[] _values;
 
-    public SpecNode(string type, string path, KeyValuePair<string, object?>[] values)
+    public SpecNode(string type, string path, IReadOnlyList<SpecParameter> parameters, KeyValuePair<string, object?>[] values)
     {
         Type = type;
         Path = path;
+        Parameters = parameters;
         _values = values;
     }
 
@@ -25,6 +28,9 @@ internal sealed class SpecNode
 
     /// <summary>Gets the JSON path of this object, such as <c>$.schedule.schedulers[1]</c>.</summary>
     public string Path { get; }
+
+    /// <summary>Gets the declarations of the parameters, in the order of <see cref="Values"/>.</summary>
+    public IReadOnlyList<SpecParameter> Parameters { get; }
 
     /// <summary>Gets the parameters in declaration order.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Values => _values;
@@ -44,7 +50,7 @@ internal sealed class SpecNode
 
     public double Number(string name) => (double)Get(name)!;
 
-    public double? NullableNumber(string name) => Get(name) is double d ? d : null;
+    public double? NullableNumber(string name) => (double?)Get(name);
 
     public bool Flag(string name) => (bool)Get(name)!;
 
@@ -75,8 +81,11 @@ internal sealed class SpecNode
             }
         }
 
-        return new SpecNode(Type, Path, copy);
+        return new SpecNode(Type, Path, Parameters, copy);
     }
+
+    /// <summary>Returns a copy with every value replaced, in the same order.</summary>
+    public SpecNode WithValues(KeyValuePair<string, object?>[] values) => new(Type, Path, Parameters, values);
 
     private bool IsPerGroupValue(string name) =>
         SpecCatalog.TryGetType(Type, out SpecType? type) && type.Find(name)?.Kind == SpecParameterKind.PerGroup;

@@ -9,6 +9,12 @@ namespace BatchLr.Configuration;
 /// <param name="Nullable">Whether JSON <c>null</c> is accepted; a nullable optional parameter defaults to <c>null</c>.</param>
 /// <param name="Default">The value used when the parameter is left out: a <see cref="double"/>, <see cref="bool"/>, <see cref="string"/> or <see langword="null"/>.</param>
 /// <param name="Choices">The accepted strings of a <see cref="SpecParameterKind.Choice"/>.</param>
+/// <remarks>
+/// A position parameter (<see cref="IsPosition"/>), a point or a length on a clock, also takes a string with a unit
+/// (<c>"2ep"</c>, <c>"1000ba"</c>) or a fraction of the duration (<c>"0.1dur"</c>): one number of a
+/// <see cref="SpecParameterKind.Number"/> or <see cref="SpecParameterKind.Integer"/>, each element of
+/// <see cref="SpecParameterKind.Numbers"/>.
+/// </remarks>
 internal sealed record SpecParameter(
     string Name,
     SpecParameterKind Kind,
@@ -17,6 +23,18 @@ internal sealed record SpecParameter(
     object? Default,
     IReadOnlyList<string>? Choices = null)
 {
+    /// <summary>Gets a value indicating whether the parameter is a position or a length on a clock, which takes units.</summary>
+    public bool IsPosition { get; private init; }
+
+    /// <summary>Gets the clock a position is always read on, such as samples for <c>ramp_samples</c>; <see langword="null"/> for the clock of its object or of the spec.</summary>
+    public ProgressClock? PositionClock { get; private init; }
+
+    /// <summary>Returns this parameter marked as a position, read on the clock of its object (its <c>"clock"</c> parameter) or of the spec.</summary>
+    public SpecParameter AsPosition() => this with { IsPosition = true };
+
+    /// <summary>Returns this parameter marked as a position always read on <paramref name="clock"/>.</summary>
+    public SpecParameter AsPosition(ProgressClock clock) => this with { IsPosition = true, PositionClock = clock };
+
     public static SpecParameter Number(string name) => new(name, SpecParameterKind.Number, true, false, null);
 
     public static SpecParameter Number(string name, double defaultValue) => new(name, SpecParameterKind.Number, false, false, defaultValue);

@@ -11,6 +11,10 @@ internal static class SpecReader
 {
     private const string TypeKey = "type";
 
+    /// <summary>The rule a position parameter states when its value is neither a number nor a string with a unit.</summary>
+    private const string PositionRule =
+        "a finite number on the clock it is read on, a string with a unit (\"2ep\", \"1000ba\", \"5e4sp\", \"1e6tok\") or a fraction of the duration (\"0.1dur\")";
+
     public static SpecNode ReadSchedule(JsonElement element, string path, int groups, bool topLevel)
     {
         if (element.ValueKind != JsonValueKind.Object)
@@ -195,7 +199,50 @@ internal static class SpecReader
             values[i] = new KeyValuePair<string, object?>(parameter.Name, value);
         }
 
-        return new SpecNode(name, path, values);
+        return new SpecNode(name, path, parameters, values);
+    }
+
+    /// <summary>Reads a string with a unit, such as <c>"2ep"</c>, or a fraction of the duration, such as <c>"0.1dur"</c>, leaving its conversion to the build.</summary>
+    private static SpecPosition ReadPosition(JsonElement element, string path)
+    {
+        string text = element.GetString()!;
+        string trimmed = text.Trim();
+        if (trimmed.EndsWith(SpecPosition.Duration, StringComparison.Ordinal))
+        {
+            return double.TryParse(trimmed[..^SpecPosition.Duration.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double fraction)
+                && fraction > 0 && double.IsFinite(fraction)
+                ? new SpecPosition(fraction + 0.0, SpecPosition.Duration)
+                : throw SpecErrors.Invalid(path, Quote(text), "a fraction greater than zero followed by dur, such as \"0.1dur\"");
+        }
+
+        return TrainingDuration.TryParse(trimmed, out TrainingDuration duration)
+            ? new SpecPosition(duration.Value, TrainingDuration.Unit(duration.Clock))
+            : throw SpecErrors.WrongType(path, element, PositionRule);
+    }
+
+    /// <summary>Reads an array of positions: <c>double[]</c> when every element is a number, otherwise an <c>object[]</c> of numbers and <see cref="SpecPosition"/>s.</summary>
+    private static object ReadPositions(JsonElement element, string path)
+    {
+        var values = new object[element.GetArrayLength()];
+        bool units = false;
+        int i = 0;
+        foreach (JsonElement item in element.EnumerateArray())
+        {
+            string itemPath = Index(path, i);
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                values[i] = ReadPosition(item, itemPath);
+                units = true;
+            }
+            else
+            {
+                values[i] = item.ValueKind == JsonValueKind.Number ? ReadNumber(item, itemPath) : throw SpecErrors.WrongType(itemPath, item, PositionRule);
+            }
+
+            i++;
+        }
+
+        return units ? values : Array.ConvertAll(values, v => (double)v);
     }
 
     private static object? ReadValue(JsonElement element, string path, SpecParameter parameter, int groups)
@@ -203,6 +250,24 @@ internal static class SpecReader
         if (element.ValueKind == JsonValueKind.Null && parameter.Nullable)
         {
             return null;
+        }
+
+        if (parameter.IsPosition)
+        {
+            if (element.ValueKind == JsonValueKind.String)
+            {
+                return ReadPosition(element, path);
+            }
+
+            if (parameter.Kind == SpecParameterKind.Numbers && element.ValueKind == JsonValueKind.Array)
+            {
+                return ReadPositions(element, path);
+            }
+
+            if ((parameter.Kind is SpecParameterKind.Number or SpecParameterKind.Integer) && element.ValueKind != JsonValueKind.Number)
+            {
+                throw SpecErrors.WrongType(path, element, PositionRule);
+            }
         }
 
         switch (parameter.Kind)

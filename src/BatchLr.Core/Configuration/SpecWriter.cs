@@ -67,14 +67,27 @@ internal static class SpecWriter
             case double[] numbers:
                 WriteNumbers(writer, numbers);
                 break;
+            case SpecPosition position:
+                writer.WriteStringValue(position.ToString()); // kept with its unit, so the canonical form reads back to the same spec
+                break;
             case SpecNode child:
                 WriteSchedule(writer, child);
                 break;
-            default:
+            case SpecNode[] children:
                 writer.WriteStartArray();
-                foreach (SpecNode item in (SpecNode[])value)
+                foreach (SpecNode item in children)
                 {
                     WriteSchedule(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                // Positions, some with units: numbers and SpecPositions.
+                writer.WriteStartArray();
+                foreach (object? item in (object?[])value)
+                {
+                    WriteValue(writer, item);
                 }
 
                 writer.WriteEndArray();
