@@ -181,7 +181,7 @@ internal sealed class PositionResolver
 
         if (parameter.Kind == SpecParameterKind.Integer)
         {
-            value = Math.Round(value);
+            value = Math.Round(value, MidpointRounding.AwayFromZero); // halves round up, as a fraction of the duration does
             if (!(value <= int.MaxValue))
             {
                 throw Refuse(path, position, string.Create(CultureInfo.InvariantCulture, $"once converted to {ClockName(target)} it must be a whole number of at most {int.MaxValue}"));
