@@ -97,18 +97,18 @@ internal sealed class PlateauBatchSizePolicy : IAdaptiveBatchSizePolicy
         int reports = StateValues.ReadCount(state, "reports");
         double lossSum = StateValues.Read(state, "loss_sum");
         int lossCount = StateValues.ReadCount(state, "loss_count");
+        if (lossCount >= Options.LossWindow)
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), lossCount, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'state.Values[loss_count]' is {lossCount}; it must be less than LossWindow, {Options.LossWindow}: a full window has already been reported."));
+        }
+
         if (!double.IsFinite(lossSum))
         {
             throw new ArgumentOutOfRangeException(nameof(state), lossSum, "'state.Values[loss_sum]' is not finite; it must be the finite sum of the window's losses.");
         }
 
         _multiplier = multiplier;
-        _detector.Best = best;
-        _detector.BadReports = bad;
-        _detector.CooldownLeft = cooldown;
-        _detector.Reports = reports;
-        _detector.LossSum = lossSum;
-        _detector.LossCount = lossCount;
+        _detector.Load(best, bad, cooldown, reports, lossSum, lossCount);
     }
 
     private void Change() => _multiplier = Math.Clamp(_multiplier * _factor, _lowestMultiplier, _highestMultiplier);

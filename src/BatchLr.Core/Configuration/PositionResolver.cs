@@ -10,7 +10,7 @@ namespace BatchLr.Configuration;
 /// A value in the unit of its clock is kept as is; <c>dur</c> is the fraction times the top-level duration, then converted;
 /// epochs and samples convert through the dataset size, steps and samples through the batch size of a fixed batch section,
 /// and tokens never convert, since a spec does not know the tokens of a sample. A value of a whole-number parameter is
-/// rounded to the nearest whole number (a tie to the even one). Every refusal names the value's JSON path.
+/// rounded to the nearest whole number (a half rounds up). Every refusal names the value's JSON path.
 /// </remarks>
 internal sealed class PositionResolver
 {

@@ -76,14 +76,17 @@ internal sealed class PlateauDetector(PlateauMode mode, int patience, double thr
     }
 
     /// <summary>Copies every counter of <paramref name="other"/>.</summary>
-    public void CopyFrom(PlateauDetector other)
+    public void CopyFrom(PlateauDetector other) => Load(other.Best, other.BadReports, other.CooldownLeft, other.Reports, other.LossSum, other.LossCount);
+
+    /// <summary>Sets every counter, as from a saved state already checked.</summary>
+    public void Load(double? best, int badReports, int cooldownLeft, long reports, double lossSum, int lossCount)
     {
-        Best = other.Best;
-        BadReports = other.BadReports;
-        CooldownLeft = other.CooldownLeft;
-        Reports = other.Reports;
-        LossSum = other.LossSum;
-        LossCount = other.LossCount;
+        Best = best;
+        BadReports = badReports;
+        CooldownLeft = cooldownLeft;
+        Reports = reports;
+        LossSum = lossSum;
+        LossCount = lossCount;
     }
 
     private bool IsBetter(double metric)

@@ -149,4 +149,22 @@ public class PlateauBatchSizePolicyTests
 
         act.Should().Throw<ArgumentException>().WithParameterName("basePolicy").WithMessage("*adaptive*closed-form*");
     }
+
+    [Theory]
+    [InlineData("multiplier", 1000.0, "*multiplier*between*")]
+    [InlineData("loss_count", 3.0, "*loss_count*less than LossWindow, 3*")]
+    [InlineData("loss_sum", double.PositiveInfinity, "*loss_sum*not finite*")]
+    [InlineData("reports", -1.0, "*reports*whole number zero or more*")]
+    public void Restore_BadValue_ThrowsNamingTheEntry_AndChangesNothing(string name, double value, string message)
+    {
+        var options = new PlateauBatchSizeOptions { Patience = 0, Monitor = PlateauMonitor.TrainingLoss, LossWindow = 3 };
+        var policy = BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(32, new BatchSizeConstraints(maximum: 512)), options);
+        AdaptiveBatchState before = policy.State;
+        var values = new System.Collections.Generic.Dictionary<string, double>(before.Values) { [name] = value };
+
+        var act = () => policy.Restore(before with { Values = values });
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage(message);
+        policy.State.Should().Be(before);
+    }
 }

@@ -118,12 +118,7 @@ public sealed class ReduceOnPlateau
         }
 
         _detector = options.CreateDetector();
-        _detector.Best = state.Best;
-        _detector.BadReports = state.BadReports;
-        _detector.CooldownLeft = state.CooldownLeft;
-        _detector.Reports = state.Reports;
-        _detector.LossSum = state.LossSum;
-        _detector.LossCount = state.LossCount;
+        _detector.Load(state.Best, state.BadReports, state.CooldownLeft, state.Reports, state.LossSum, state.LossCount);
         _options = options.CopyTo(new ReduceOnPlateauOptions { Factor = options.Factor, MinLearningRates = _minimums, Eps = options.Eps });
     }
 
