@@ -164,4 +164,20 @@ public class TrainingPlannerStateTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.Version");
     }
+
+    [Fact]
+    public void Constructor_StateOfAnotherSpec_IsRefused_AndTheSameSpecResumes()
+    {
+        const string Spec = """{"lr": 0.1, "schedule": {"type": "cosine", "num_training_steps": 100}, "on_plateau": {"patience": PATIENCE}, "batch": {"type": "fixed", "batch_size": 8}, "duration": "100ba"}""";
+        ScheduleSpec saved = ScheduleSpec.Parse(Spec.Replace("PATIENCE", "3", StringComparison.Ordinal));
+        ScheduleSpec other = ScheduleSpec.Parse(Spec.Replace("PATIENCE", "4", StringComparison.Ordinal));
+        var planner = new TrainingPlanner(saved.BuildPlannerOptions());
+        planner.Complete(new StepOutcome(8));
+        string json = planner.State.ToJson();
+
+        var act = () => new TrainingPlanner(other.BuildPlannerOptions(), TrainingPlannerState.FromJson(json));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*configured otherwise*");
+        new TrainingPlanner(ScheduleSpec.Parse(saved.ToJson()).BuildPlannerOptions(), TrainingPlannerState.FromJson(json)).Progress.Step.Should().Be(1);
+    }
 }
