@@ -19,8 +19,10 @@ public readonly struct StepPlan : IEquatable<StepPlan>
     private readonly double _position;
     private readonly double[] _plateauFactors;
 
-    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor, double[] plateauFactors, bool evaluate, bool last)
+    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor, double[] plateauFactors, bool evaluate, bool last, long dataOffset, long skip)
     {
+        DataOffset = dataOffset;
+        Skip = skip;
         _schedule = schedule;
         Progress = progress;
         _position = position;
@@ -46,6 +48,10 @@ public readonly struct StepPlan : IEquatable<StepPlan>
     /// <summary>Gets a value indicating whether the step reaches <see cref="TrainingPlannerOptions.Duration"/>, so training is complete after it.</summary>
     public bool IsLastStep { get; }
 
+    /// <summary>Gets where the step's batch starts in the stream of samples, epoch after epoch: the batch is the stream's next <c>Batch.GlobalBatchSize</c> samples from here.</summary>
+    /// <value>With a dataset of <c>D</c> samples, the batch starts in epoch <c>DataOffset / D</c> at place <c>DataOffset % D</c> of that epoch's order. A loader that follows the plan reads its position from here, so it needs no state of its own.</value>
+    public long DataOffset { get; }
+
     /// <summary>Gets the number of parameter groups.</summary>
     public int GroupCount => _schedule?.GroupCount ?? 0;
 
@@ -68,12 +74,15 @@ public readonly struct StepPlan : IEquatable<StepPlan>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index.</exception>
     public double GetMomentum(int group) => Schedule.GetMomentumAt(group, Progress, _position);
 
+    /// <summary>Gets the samples passed over at an epoch's end before this step's batch (<see cref="EpochBoundary.Drop"/>).</summary>
+    internal long Skip { get; }
+
     private OptimizerSchedule Schedule => _schedule ?? throw new InvalidOperationException("This plan is empty; plans come from TrainingPlanner.Plan().");
 
     /// <inheritdoc />
     public bool Equals(StepPlan other)
     {
-        if (Progress != other.Progress || Batch != other.Batch || IsEvaluationPoint != other.IsEvaluationPoint
+        if (Progress != other.Progress || Batch != other.Batch || DataOffset != other.DataOffset || IsEvaluationPoint != other.IsEvaluationPoint
             || IsLastStep != other.IsLastStep || GroupCount != other.GroupCount || HasMomentum != other.HasMomentum
             || !LearningRateFactor.Equals(other.LearningRateFactor))
         {

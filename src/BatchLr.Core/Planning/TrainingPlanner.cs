@@ -60,7 +60,9 @@ public sealed class TrainingPlanner
     private readonly TrainingDuration? _evaluation;
     private readonly double _evaluationSamples;
     private readonly string _fingerprint;
+    private readonly EpochBoundary _boundary;
     private double[] _factors;
+    private long _skipped;
     private TrainingProgress _progress;
     private double _position;
     private StepPlan _pending;
@@ -107,6 +109,7 @@ public sealed class TrainingPlanner
             { Clock: ProgressClock.Epochs } e => e.Value * _datasetSize!.Value,
             _ => double.NaN,
         };
+        _boundary = options.EpochBoundary;
         _fingerprint = PlannerFingerprint.Of(options);
         if (state is not null)
         {
@@ -123,15 +126,10 @@ public sealed class TrainingPlanner
     /// <summary>Gets a value indicating whether training has reached <see cref="TrainingPlannerOptions.Duration"/>; always <see langword="false"/> without one.</summary>
     /// <value>
     /// <see langword="true"/> once the steps, tokens or samples reach the duration; with samples or epochs, also when fewer
-    /// samples remain than there are replicas, since a step takes a multiple of the replicas.
+    /// samples remain than there are replicas, since a step takes a multiple of the replicas, and under
+    /// <see cref="EpochBoundary.Drop"/> when all that remains is a tail that would be passed over.
     /// </value>
-    public bool IsComplete => _duration switch
-    {
-        null => false,
-        { Clock: ProgressClock.Steps } d => _progress.Step >= d.Value,
-        { Clock: ProgressClock.Tokens } d => _progress.Tokens >= d.Value,
-        _ => _totalSamples!.Value - _progress.Samples < _replicas,
-    };
+    public bool IsComplete => !TryNext(out _, out _, out _);
 
     /// <summary>Gets a snapshot of the whole state, to save with a checkpoint.</summary>
     public TrainingPlannerState State => new(
@@ -144,6 +142,7 @@ public sealed class TrainingPlanner
         _adaptive?.State)
     {
         Fingerprint = _fingerprint,
+        SkippedSamples = _skipped,
     };
 
     /// <summary>Returns the plan for the next step.</summary>
@@ -152,33 +151,26 @@ public sealed class TrainingPlanner
     /// <exception cref="InvalidOperationException">Training is complete (<see cref="IsComplete"/>).</exception>
     public StepPlan Plan()
     {
-        if (IsComplete)
+        if (!TryNext(out int batch, out long skip, out bool last))
         {
             throw new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Training is complete: the planner has reached its duration, {_duration}, at {_progress}. Check IsComplete (or StepPlan.IsLastStep) to end the loop."));
         }
 
-        int batch = _policy.GetBatchSize(_progress);
-        bool last;
-        if (_totalSamples is { } total)
+        if (batch < 0)
         {
-            long remaining = total - _progress.Samples;
-            last = batch >= remaining;
-            if (last)
-            {
-                batch = (int)(remaining / _replicas * _replicas);
-            }
-        }
-        else
-        {
-            last = _duration is { Clock: ProgressClock.Steps } d && _progress.Step + 1 >= d.Value;
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The batch, {-batch}, is larger than the dataset, {_datasetSize} samples: with EpochBoundary.Drop every epoch would be passed over. Use EpochBoundary.Keep or Continue, or a smaller batch."));
         }
 
         var split = BatchPlan.Create(batch, _maxMicroBatch, _replicas, _minAccumulation);
         double factor = _scaling.GetFactor(batch, _noise.Current);
-        bool evaluate = _evaluation is not null && (last || CrossesEvaluationPoint(batch));
-        _pending = new StepPlan(_schedule, _progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last);
+        long offset = _progress.Samples + _skipped + skip;
+        bool evaluate = _evaluation is not null && (last || CrossesEvaluationPoint(offset, batch));
+        TrainingProgress progress = skip == 0 ? _progress : new TrainingProgress(_progress.Step, _progress.Samples, _progress.Tokens, (double)offset / _datasetSize!.Value);
+        _pending = new StepPlan(_schedule, progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last, offset, skip);
         _hasPending = true;
         return _pending;
     }
@@ -213,7 +205,8 @@ public sealed class TrainingPlanner
         }
 
         long samples = _progress.Samples + outcome.Samples;
-        double epoch = _datasetSize is { } size ? (double)samples / size : 0.0;
+        _skipped += plan.Skip;
+        double epoch = _datasetSize is { } size ? (double)(samples + _skipped) / size : 0.0;
         _progress = new TrainingProgress(_progress.Step + 1, samples, _progress.Tokens + outcome.Tokens, epoch);
         _position += advance;
         _hasPending = false;
@@ -272,6 +265,17 @@ public sealed class TrainingPlanner
             nameof(options.EvaluationInterval),
             options.EvaluationInterval,
             "in steps, samples or epochs, since a plan cannot know a step's tokens before the step");
+        check.Defined(options.EpochBoundary, nameof(options.EpochBoundary));
+        check.Require(
+            options.EpochBoundary == EpochBoundary.Continue || options.DatasetSize is not null,
+            nameof(options.EpochBoundary),
+            options.EpochBoundary,
+            "Continue without a DatasetSize, since an epoch's end is where the dataset is used up");
+        check.Require(
+            options.DatasetSize is not { } known || options.BatchSize is not { } policy || known >= policy.Constraints.Replicas,
+            nameof(options.DatasetSize),
+            options.DatasetSize,
+            "no less than the replicas, since every step gives each replica at least one sample");
         if (options.DatasetSize is null)
         {
             string? reader = EpochReader(options);
@@ -332,17 +336,84 @@ public sealed class TrainingPlanner
             ? planned
             : BatchPlan.Create((int)samples, _maxMicroBatch, _replicas, _minAccumulation);
 
-    /// <summary>Gets whether a step of <paramref name="batch"/> samples from the current progress crosses a multiple of the evaluation interval.</summary>
-    private bool CrossesEvaluationPoint(int batch)
+    /// <summary>Gets whether a step of <paramref name="batch"/> samples from stream position <paramref name="offset"/> crosses a multiple of the evaluation interval.</summary>
+    private bool CrossesEvaluationPoint(long offset, int batch)
     {
         if (_evaluation is { Clock: ProgressClock.Steps } steps)
         {
             return (_progress.Step + 1) % (long)steps.Value == 0;
         }
 
-        double before = Math.Floor((_progress.Samples / _evaluationSamples) + Tolerance);
-        double after = Math.Floor(((_progress.Samples + (double)batch) / _evaluationSamples) + Tolerance);
+        // Samples and epochs count positions in the stream, so a passed-over tail moves an epoch's evaluation point too.
+        double before = Math.Floor((_progress.Samples + _skipped) / _evaluationSamples + Tolerance);
+        double after = Math.Floor(((offset + (double)batch) / _evaluationSamples) + Tolerance);
         return after > before;
+    }
+
+    /// <summary>
+    /// Computes the next step: its batch, the samples passed over before it at an epoch's end, and whether it ends training;
+    /// returns <see langword="false"/> when training is complete. Samples and epoch durations count positions in the
+    /// stream of samples, passed-over ones included.
+    /// </summary>
+    private bool TryNext(out int batch, out long skip, out bool last)
+    {
+        batch = 0;
+        skip = 0;
+        last = false;
+        switch (_duration)
+        {
+            case { Clock: ProgressClock.Steps } d when _progress.Step >= d.Value:
+            case { Clock: ProgressClock.Tokens } t when _progress.Tokens >= t.Value:
+                return false;
+        }
+
+        long position = _progress.Samples + _skipped;
+        batch = _policy.GetBatchSize(_progress);
+        if (_boundary != EpochBoundary.Continue)
+        {
+            long size = _datasetSize!.Value;
+            long left = size - (position % size);
+            if (batch > left)
+            {
+                long kept = left / _replicas * _replicas;
+                if (_boundary == EpochBoundary.Keep && kept > 0)
+                {
+                    batch = (int)kept;
+                }
+                else
+                {
+                    skip = left;
+                    if (batch > size && _boundary == EpochBoundary.Drop)
+                    {
+                        batch = -batch; // a batch larger than the dataset would pass over every epoch: Plan refuses it
+                        return true;
+                    }
+
+                    batch = (int)Math.Min(batch, size / _replicas * _replicas);
+                }
+            }
+        }
+
+        if (_totalSamples is { } total)
+        {
+            long remaining = total - position - skip;
+            if (remaining < _replicas)
+            {
+                return false;
+            }
+
+            if (batch >= remaining)
+            {
+                batch = (int)(remaining / _replicas * _replicas);
+                last = true;
+            }
+        }
+        else
+        {
+            last = _duration is { Clock: ProgressClock.Steps } d && _progress.Step + 1 >= d.Value;
+        }
+
+        return true;
     }
 
     /// <summary>Takes the plateau factors in force now; plans already made keep the array they were given.</summary>
@@ -412,11 +483,13 @@ public sealed class TrainingPlanner
             RefreshFactors();
         }
 
+        Guard.NotNegative(state.SkippedSamples, "state.SkippedSamples");
+        _skipped = state.SkippedSamples;
         _progress = new TrainingProgress(
             state.Step,
             state.Samples,
             state.Tokens,
-            _datasetSize is { } size ? (double)state.Samples / size : 0.0);
+            _datasetSize is { } size ? (double)(state.Samples + state.SkippedSamples) / size : 0.0);
         _position = state.SchedulePosition;
     }
 }

@@ -27,6 +27,10 @@ public sealed class TrainingPlannerOptions
     /// </value>
     public long? DatasetSize { get; set; }
 
+    /// <summary>Gets or sets what a step does when its batch is larger than what remains of the current epoch.</summary>
+    /// <value>The default is <see cref="EpochBoundary.Continue"/>: the batch runs on into the next epoch. Any other choice needs a <see cref="DatasetSize"/>.</value>
+    public EpochBoundary EpochBoundary { get; set; }
+
     /// <summary>Gets or sets the length of training.</summary>
     /// <value>
     /// <see langword="null"/> for training without a planned end (the default), or a length on any clock. With samples or

@@ -38,6 +38,10 @@ public sealed record TrainingPlannerState(
     /// <value>The default is <see cref="CurrentVersion"/>.</value>
     public int Version { get; init; } = CurrentVersion;
 
+    /// <summary>Gets the samples passed over at epochs' ends (<see cref="EpochBoundary.Drop"/>), which the epoch clock counts and the samples clock does not.</summary>
+    /// <value>Zero or more. The default is 0.</value>
+    public long SkippedSamples { get; init; }
+
     /// <summary>Gets the fingerprint of the planner configuration that saved the state, or <see langword="null"/> to resume without the check.</summary>
     public string? Fingerprint { get; init; }
 
