@@ -25,7 +25,7 @@ namespace BatchLr;
 /// An optional <c>batch</c> section (a batch-size policy: <c>fixed</c>, <c>linear_ramp</c>, <c>geometric</c>, …, with
 /// the constraint parameters every policy takes and an optional <c>on_plateau</c> factor), <c>scaling</c> section
 /// (<c>none</c>, <c>linear</c>, <c>sqrt</c> or <c>adascale</c> with a <c>reference_batch_size</c>),
-/// <c>max_micro_batch_size</c>, <c>duration</c> and <c>evaluation_interval</c> (numbers on the spec's clock, or strings
+/// <c>max_micro_batch_size</c>, <c>epoch_boundary</c> (<c>continue</c>, <c>keep</c> or <c>drop</c>), <c>duration</c> and <c>evaluation_interval</c> (numbers on the spec's clock, or strings
 /// with a unit: <c>"2ep"</c>, <c>"1000ba"</c>, <c>"5e4sp"</c>, <c>"1e6tok"</c>, <c>"0.1dur"</c>) configure a
 /// <see cref="TrainingPlanner"/> through <see cref="BuildPlannerOptions(long?)"/>. All but <c>batch</c> need a <c>batch</c> section.
 /// </para>
@@ -60,8 +60,11 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     private const string PlateauKey = SpecCatalog.PlateauKey;
     private const string DurationKey = "duration";
     private const string EvaluationKey = "evaluation_interval";
+    private const string BoundaryKey = "epoch_boundary";
 
-    private static readonly string[] Keys = [RatesKey, ClockKey, ScheduleKey, PlateauKey, BatchKey, ScalingKey, MicroBatchKey, DurationKey, EvaluationKey];
+    private static readonly string[] Keys = [RatesKey, ClockKey, ScheduleKey, PlateauKey, BatchKey, ScalingKey, MicroBatchKey, DurationKey, EvaluationKey, BoundaryKey];
+
+    private static readonly string[] BoundaryNames = ["continue", "keep", "drop"];
 
     private static readonly string[] ClockNames = ["steps", "samples", "tokens", "epochs"];
 
@@ -161,6 +164,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
             MaxMicroBatchSize = _plan.MaxMicroBatchSize ?? int.MaxValue,
             Duration = _plan.Duration,
             EvaluationInterval = _plan.EvaluationInterval,
+            EpochBoundary = _plan.EpochBoundary,
         };
     }
 
@@ -251,7 +255,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     {
         if (!properties.TryGetValue(BatchKey, out JsonElement batchElement))
         {
-            foreach (string key in (string[])[ScalingKey, MicroBatchKey, DurationKey, EvaluationKey])
+            foreach (string key in (string[])[ScalingKey, MicroBatchKey, DurationKey, EvaluationKey, BoundaryKey])
             {
                 if (properties.ContainsKey(key))
                 {
@@ -297,7 +301,19 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
             throw SpecErrors.Invalid("$." + EvaluationKey, SpecReader.Quote(evaluation.Value.ToString()), "in steps (ba), samples (sp) or epochs (ep), since a plan cannot know a step's tokens before the step");
         }
 
-        return new PlanSection(batch, batchPlateau, scaling, maxMicro, duration, evaluation);
+        EpochBoundary boundary = EpochBoundary.Continue;
+        if (properties.TryGetValue(BoundaryKey, out JsonElement boundaryElement))
+        {
+            int index = boundaryElement.ValueKind == JsonValueKind.String ? Array.IndexOf(BoundaryNames, boundaryElement.GetString()) : -1;
+            if (index < 0)
+            {
+                throw SpecErrors.WrongType("$." + BoundaryKey, boundaryElement, "one of \"continue\", \"keep\", \"drop\"");
+            }
+
+            boundary = (EpochBoundary)index;
+        }
+
+        return new PlanSection(batch, batchPlateau, scaling, maxMicro, duration, evaluation, boundary);
     }
 
     /// <summary>
@@ -532,6 +548,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
 
                 WriteDuration(writer, DurationKey, _plan.Duration);
                 WriteDuration(writer, EvaluationKey, _plan.EvaluationInterval);
+                writer.WriteString(BoundaryKey, BoundaryNames[(int)_plan.EpochBoundary]);
             }
 
             writer.WriteEndObject();
@@ -553,7 +570,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     }
 
     /// <summary>The sections that configure a training plan: the batch policy and its plateau factor, the scaling rule, the micro-batch limit, the duration and the evaluation interval.</summary>
-    private sealed record PlanSection(SpecNode Batch, SpecNode? BatchPlateau, SpecNode Scaling, int? MaxMicroBatchSize, TrainingDuration? Duration, TrainingDuration? EvaluationInterval)
+    private sealed record PlanSection(SpecNode Batch, SpecNode? BatchPlateau, SpecNode Scaling, int? MaxMicroBatchSize, TrainingDuration? Duration, TrainingDuration? EvaluationInterval, EpochBoundary EpochBoundary)
     {
         /// <summary>Builds the policy and the rule once, so every value they refuse fails <see cref="Parse(string)"/>.</summary>
         /// <param name="batch">The batch node with its positions converted, or <see langword="null"/> when the policy is left to the build.</param>

@@ -636,4 +636,26 @@ public class ScheduleSpecPlanTests
         e.Path.Should().Be(path);
         e.ParamName.Should().Be(path);
     }
+
+    [Theory]
+    [InlineData("\"continue\"", EpochBoundary.Continue)]
+    [InlineData("\"keep\"", EpochBoundary.Keep)]
+    [InlineData("\"drop\"", EpochBoundary.Drop)]
+    public void BuildPlannerOptions_EpochBoundary_ReadsEachChoice(string json, EpochBoundary expected)
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 10}, "epoch_boundary": """ + json + "}");
+
+        spec.BuildPlannerOptions(100).EpochBoundary.Should().Be(expected);
+        ScheduleSpec.Parse(spec.ToJson()).Should().Be(spec);
+    }
+
+    [Fact]
+    public void Parse_BadEpochBoundary_NamesThePath()
+    {
+        var bad = () => ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 10}, "epoch_boundary": "last"}""");
+        var alone = () => ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "constant"}, "epoch_boundary": "keep"}""");
+
+        bad.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.epoch_boundary").WithMessage("*\"continue\", \"keep\", \"drop\"*");
+        alone.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.epoch_boundary");
+    }
 }
