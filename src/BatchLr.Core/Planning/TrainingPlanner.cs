@@ -90,9 +90,8 @@ public sealed class TrainingPlanner
         _maxMicroBatch = options.MaxMicroBatchSize;
 
         // The noise is measured from two batch sizes: replicas give them for free, else the accumulation must have two parts.
-        bool measuresNoise = _policy.Constraints.Replicas == 1
-            && (_policy is NoiseAdaptiveBatchSizePolicy or GoodputBatchSizePolicy || options.Scaling!.ScalesProgress);
-        _minAccumulation = measuresNoise ? 2 : 1;
+        NeedsGradientStatistics = _policy is NoiseAdaptiveBatchSizePolicy or GoodputBatchSizePolicy || options.Scaling!.ScalesProgress;
+        _minAccumulation = NeedsGradientStatistics && _policy.Constraints.Replicas == 1 ? 2 : 1;
         _replicas = _policy.Constraints.Replicas;
         _noise = new GradientNoiseEstimator(options.NoiseDecay, state?.Noise);
         _duration = options.Duration;
@@ -122,6 +121,9 @@ public sealed class TrainingPlanner
 
     /// <summary>Gets the current gradient-noise estimates.</summary>
     public GradientNoise Noise => _noise.Current;
+
+    /// <summary>Gets a value indicating whether a part of the plan consumes gradient-noise estimates (a noise-adaptive or goodput batch, AdaScale), so each step should report <see cref="StepOutcome.Gradients"/>.</summary>
+    public bool NeedsGradientStatistics { get; }
 
     /// <summary>Gets a value indicating whether training has reached <see cref="TrainingPlannerOptions.Duration"/>; always <see langword="false"/> without one.</summary>
     /// <value>
