@@ -1,0 +1,32 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp.Modules;
+
+namespace BatchLr.TorchSharp;
+
+/// <summary>Configures a planned optimizer step (<see cref="PlannedStepExtensions.Step{TBatch}"/>).</summary>
+public sealed class PlannedStepOptions
+{
+    /// <summary>Gets or sets the largest global L2 norm of the gradient: above it the gradient is scaled down before the optimizer steps (<c>clip_grad_norm_</c>).</summary>
+    /// <value>A finite number greater than zero, or <see langword="null"/> for no clipping. The default is <see langword="null"/>.</value>
+    public double? MaxGradientNorm { get; set; }
+
+    /// <summary>Gets or sets whether the step measures the gradient at two batch sizes for the noise estimate.</summary>
+    /// <value>
+    /// <see langword="null"/> to measure exactly when the planner needs it (<see cref="TrainingPlanner.NeedsGradientStatistics"/>), the
+    /// default. The measurement reads gradients the step computes anyway: two squared norms, no extra backward pass.
+    /// </value>
+    public bool? MeasureGradientNoise { get; set; }
+
+    /// <summary>Gets or sets the averaging of gradients across data-parallel replicas, called once per step after the last micro-batch's backward pass and before clipping and the optimizer's step.</summary>
+    /// <value>
+    /// <see langword="null"/> on one replica (the default). With replicas, wire it to your engine's all-reduce (mean); BatchLr
+    /// does not own the communication. The noise measurement then pairs this replica's gradient, read before the call, with
+    /// the averaged one read after it.
+    /// </value>
+    public Action<IReadOnlyList<Parameter>>? AllReduceGradients { get; set; }
+
+    /// <summary>Gets or sets the clock that times the step.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
