@@ -1,4 +1,5 @@
 using System;
+using BatchLr.Feedback;
 using BatchLr.Schedules;
 
 namespace BatchLr;
@@ -19,7 +20,7 @@ public readonly struct StepPlan : IEquatable<StepPlan>
     private readonly double _position;
     private readonly double[] _plateauFactors;
 
-    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor, double[] plateauFactors, bool evaluate, bool last)
+    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor, double[] plateauFactors, bool evaluate, bool last, double batchMultiplier, GradientNoise noise)
     {
         _schedule = schedule;
         Progress = progress;
@@ -29,6 +30,8 @@ public readonly struct StepPlan : IEquatable<StepPlan>
         _plateauFactors = plateauFactors;
         IsEvaluationPoint = evaluate;
         IsLastStep = last;
+        BatchMultiplier = batchMultiplier;
+        Noise = noise;
     }
 
     /// <summary>Gets the training progress before the step.</summary>
@@ -45,6 +48,16 @@ public readonly struct StepPlan : IEquatable<StepPlan>
 
     /// <summary>Gets a value indicating whether the step reaches <see cref="TrainingPlannerOptions.Duration"/>, so training is complete after it.</summary>
     public bool IsLastStep { get; }
+
+    /// <summary>Gets the gradient-noise estimates the planner held when it made the plan, as <see cref="TrainingPlanner.Noise"/> read then.</summary>
+    /// <value><see cref="GradientNoise.Unknown"/> until the planner has observed gradient statistics. Not part of the plan's equality: it is what the plan was made from, not what it plans.</value>
+    public GradientNoise Noise { get; }
+
+    /// <summary>Gets the factor a batch-size plateau had put on the batch-size policy when the plan was made; 1 without a plateau.</summary>
+    internal double BatchMultiplier { get; }
+
+    /// <summary>Gets each group's reduce-on-plateau factor in force when the plan was made; the planner replaces the array at each reduction and never changes one it gave out.</summary>
+    internal double[]? PlateauFactors => _plateauFactors;
 
     /// <summary>Gets the number of parameter groups.</summary>
     public int GroupCount => _schedule?.GroupCount ?? 0;

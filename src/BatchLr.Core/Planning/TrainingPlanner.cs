@@ -176,9 +176,11 @@ public sealed class TrainingPlanner
         }
 
         var split = BatchPlan.Create(batch, _maxMicroBatch, _replicas, _minAccumulation);
-        double factor = _scaling.GetFactor(batch, _noise.Current);
+        GradientNoise noise = _noise.Current;
+        double factor = _scaling.GetFactor(batch, noise);
         bool evaluate = _evaluation is not null && (last || CrossesEvaluationPoint(batch));
-        _pending = new StepPlan(_schedule, _progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last);
+        double batchMultiplier = _policy is PlateauBatchSizePolicy plateau ? plateau.Multiplier : 1.0;
+        _pending = new StepPlan(_schedule, _progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last, batchMultiplier, noise);
         _hasPending = true;
         return _pending;
     }
