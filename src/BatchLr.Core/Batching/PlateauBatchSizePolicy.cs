@@ -35,6 +35,9 @@ internal sealed class PlateauBatchSizePolicy : IAdaptiveBatchSizePolicy
     /// <summary>Gets the closed-form policy the factor multiplies.</summary>
     public IBatchSizePolicy Base => _base;
 
+    /// <summary>Gets the factor the plateaus have put on the base policy so far; 1 before the first.</summary>
+    public double Multiplier => _multiplier;
+
     /// <summary>Gets the options, a private copy.</summary>
     public PlateauBatchSizeOptions Options { get; }
 

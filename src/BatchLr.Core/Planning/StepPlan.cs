@@ -1,4 +1,5 @@
 using System;
+using BatchLr.Feedback;
 using BatchLr.Schedules;
 
 namespace BatchLr;
@@ -19,7 +20,7 @@ public readonly struct StepPlan : IEquatable<StepPlan>
     private readonly double _position;
     private readonly double[] _plateauFactors;
 
-    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor, double[] plateauFactors, bool evaluate, bool last, long dataOffset, long skip)
+    internal StepPlan(OptimizerSchedule schedule, TrainingProgress progress, double position, BatchPlan batch, double factor, double[] plateauFactors, bool evaluate, bool last, long dataOffset, long skip, double batchMultiplier, GradientNoise noise)
     {
         DataOffset = dataOffset;
         Skip = skip;
@@ -31,6 +32,8 @@ public readonly struct StepPlan : IEquatable<StepPlan>
         _plateauFactors = plateauFactors;
         IsEvaluationPoint = evaluate;
         IsLastStep = last;
+        BatchMultiplier = batchMultiplier;
+        Noise = noise;
     }
 
     /// <summary>Gets the training progress before the step.</summary>
@@ -51,6 +54,16 @@ public readonly struct StepPlan : IEquatable<StepPlan>
     /// <summary>Gets where the step's batch starts in the stream of samples, epoch after epoch: the batch is the stream's next <c>Batch.GlobalBatchSize</c> samples from here.</summary>
     /// <value>With a dataset of <c>D</c> samples, the batch starts in epoch <c>DataOffset / D</c> at place <c>DataOffset % D</c> of that epoch's order. A loader that follows the plan reads its position from here, so it needs no state of its own.</value>
     public long DataOffset { get; }
+
+    /// <summary>Gets the gradient-noise estimates the planner held when it made the plan, as <see cref="TrainingPlanner.Noise"/> read then.</summary>
+    /// <value><see cref="GradientNoise.Unknown"/> until the planner has observed gradient statistics. Not part of the plan's equality: it is what the plan was made from, not what it plans.</value>
+    public GradientNoise Noise { get; }
+
+    /// <summary>Gets the factor a batch-size plateau had put on the batch-size policy when the plan was made; 1 without a plateau.</summary>
+    internal double BatchMultiplier { get; }
+
+    /// <summary>Gets each group's reduce-on-plateau factor in force when the plan was made; the planner replaces the array at each reduction and never changes one it gave out.</summary>
+    internal double[]? PlateauFactors => _plateauFactors;
 
     /// <summary>Gets the number of parameter groups.</summary>
     public int GroupCount => _schedule?.GroupCount ?? 0;

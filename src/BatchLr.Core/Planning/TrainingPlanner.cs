@@ -168,11 +168,13 @@ public sealed class TrainingPlanner
         }
 
         var split = BatchPlan.Create(batch, _maxMicroBatch, _replicas, _minAccumulation);
-        double factor = _scaling.GetFactor(batch, _noise.Current);
+        GradientNoise noise = _noise.Current;
+        double factor = _scaling.GetFactor(batch, noise);
         long offset = _progress.Samples + _skipped + skip;
         bool evaluate = _evaluation is not null && (last || CrossesEvaluationPoint(offset, batch));
         TrainingProgress progress = skip == 0 ? _progress : new TrainingProgress(_progress.Step, _progress.Samples, _progress.Tokens, (double)offset / _datasetSize!.Value);
-        _pending = new StepPlan(_schedule, progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last, offset, skip);
+        double batchMultiplier = _policy is PlateauBatchSizePolicy plateau ? plateau.Multiplier : 1.0;
+        _pending = new StepPlan(_schedule, progress, _scaling.ScalesProgress ? _position : double.NaN, split, factor, _factors, evaluate, last, offset, skip, batchMultiplier, noise);
         _hasPending = true;
         return _pending;
     }

@@ -153,8 +153,14 @@ public sealed class OptimizerSchedule
         return double.IsNaN(position) ? schedule.Evaluate(progress) : schedule.EvaluateCore(position);
     }
 
-    /// <summary>Gets a value indicating whether any schedule reads <paramref name="clock"/>.</summary>
-    internal bool Reads(ProgressClock clock)
+    /// <summary>Returns whether any learning-rate or momentum schedule runs on a clock.</summary>
+    /// <param name="clock">The clock.</param>
+    /// <returns>
+    /// <see langword="true"/> when the <see cref="LearningRateSchedule.Clock"/> of at least one group's learning-rate or momentum
+    /// schedule is <paramref name="clock"/>; a caller that knows only some clocks (a scheduler that counts steps) checks with it
+    /// that the schedule needs no other.
+    /// </returns>
+    public bool Reads(ProgressClock clock)
     {
         foreach (LearningRateSchedule schedule in _learningRates)
         {

@@ -1,5 +1,6 @@
 using System;
 using BatchLr.Batching;
+using BatchLr.Feedback;
 using BatchLr.Schedules;
 
 namespace BatchLr.Core.Tests.Planning;
@@ -22,6 +23,27 @@ public class StepPlanTests
         a.Should().Be(b);
         (a == b).Should().BeTrue();
         a.GetHashCode().Should().Be(b.GetHashCode());
+    }
+
+    [Fact]
+    public void Noise_IsThePlannersEstimateWhenPlanned_AndStaysWithThePlan()
+    {
+        var planner = new TrainingPlanner(new TrainingPlannerOptions
+        {
+            Schedule = new OptimizerSchedule([Schedule.Constant(0.1)]),
+            BatchSize = BatchSizePolicy.Fixed(64),
+            NoiseDecay = 0.0,
+        });
+        var exact = new GradientStatistics(16, 0.5 + (64.0 / 16), 64, 0.5 + (64.0 / 64)); // |G|² = 0.5, tr(Σ) = 64
+
+        StepPlan first = planner.Plan();
+        planner.Complete(new StepOutcome(64) { Gradients = exact });
+        StepPlan second = planner.Plan();
+
+        first.Noise.Should().Be(GradientNoise.Unknown);
+        first.Noise.IsKnown.Should().BeFalse("a plan keeps the estimate it was made from");
+        second.Noise.Should().Be(planner.Noise);
+        second.Noise.NoiseScale.Should().BeApproximately(128, 1e-9);
     }
 
     [Fact]

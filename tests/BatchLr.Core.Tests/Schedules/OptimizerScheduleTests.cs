@@ -20,6 +20,20 @@ public class OptimizerScheduleTests
     }
 
     [Fact]
+    public void Reads_LearningRateAndMomentumSchedules_NamesEveryClockUsedAndNoOther()
+    {
+        var schedule = new OptimizerSchedule(
+            [Schedule.Constant(0.1), Schedule.Linear(1, 0, 1000).On(ProgressClock.Samples)],
+            [Schedule.Constant(0.9), Schedule.Linear(0.9, 0.8, 10).On(ProgressClock.Epochs)]);
+
+        schedule.Reads(ProgressClock.Steps).Should().BeTrue();
+        schedule.Reads(ProgressClock.Samples).Should().BeTrue();
+        schedule.Reads(ProgressClock.Epochs).Should().BeTrue("a momentum schedule counts");
+        schedule.Reads(ProgressClock.Tokens).Should().BeFalse();
+        new OptimizerSchedule([Schedule.Constant(0.1).On(ProgressClock.Tokens)]).Reads(ProgressClock.Steps).Should().BeFalse();
+    }
+
+    [Fact]
     public void GetMomentum_OneCycleCompanion_MatchesPyTorchTargets()
     {
         // PyTorch test/optim/test_lrscheduler.py, test_onecycle_lr_linear_annealing momentum targets at steps 0, 2, 9: 22, 1, 22.
