@@ -47,7 +47,11 @@ public static class PlannedLoader
         }
 
         options = Checked(options);
-        Device? device = options.Device;
+        Device? target = options.Device;
+
+        // Devices are read once here, not per batch: each read is a native call.
+        bool[] onCpu = Array.ConvertAll(held, t => t.device_type == DeviceType.CPU);
+        bool[] move = Array.ConvertAll(held, t => target is not null && (t.device_type != target.type || t.device_index != target.index));
         return new PlannedLoader<IList<Tensor>>(held[0].shape[0], Gather, options);
 
         IList<Tensor> Gather(Tensor indices)
@@ -56,9 +60,18 @@ public static class PlannedLoader
             for (int i = 0; i < held.Length; i++)
             {
                 Tensor source = held[i];
-                using Tensor where = indices.device == source.device ? indices.alias() : indices.to(source.device);
-                Tensor rows = source.index_select(0, where);
-                batch[i] = device is null || rows.device == device ? rows : rows.to(device, disposeAfter: true);
+                Tensor rows;
+                if (onCpu[i])
+                {
+                    rows = source.index_select(0, indices);
+                }
+                else
+                {
+                    using Tensor where = indices.to(source.device);
+                    rows = source.index_select(0, where);
+                }
+
+                batch[i] = move[i] ? rows.to(target!, disposeAfter: true) : rows;
             }
 
             return batch;
