@@ -266,7 +266,7 @@ public class LearningRateFinderTests
         {
             moved |= i == 30 && !TrainingState.Of(model, sgd).Parameters[0].AsSpan().SequenceEqual(before.Parameters[0]);
             return data.Loss(model, i);
-        });
+        }, new LearningRateFinderOptions { Steps = 40 });
 
         moved.Should().BeTrue("the sweep trains the model, so the restore has something to undo");
         result.Losses.Count.Should().BeGreaterThan(30);
