@@ -16,6 +16,7 @@ internal sealed class EpochOrder : IDisposable
     private readonly bool _shuffle;
     private readonly long[] _epochs = [-1, -1];
     private readonly Tensor?[] _orders = new Tensor?[2];
+    private long[]? _scratch;
     private int _next;
 
     public EpochOrder(long size, long seed, bool shuffle)
@@ -50,9 +51,10 @@ internal sealed class EpochOrder : IDisposable
     }
 
     /// <summary>The order of one epoch.</summary>
-    internal long[] Permutation(long epoch)
+    internal long[] Permutation(long epoch) => Permute(new long[_size], epoch);
+
+    private long[] Permute(long[] order, long epoch)
     {
-        var order = new long[_size];
         for (long i = 0; i < _size; i++)
         {
             order[i] = i;
@@ -82,17 +84,20 @@ internal sealed class EpochOrder : IDisposable
         return z ^ (z >> 31);
     }
 
-    /// <summary>A uniform integer below <paramref name="bound"/>, without modulo bias (rejection of the short last range).</summary>
+    /// <summary>A uniform integer below <paramref name="bound"/>, without bias: Lemire's multiply-and-shift with rejection, no division in the common case.</summary>
     private static ulong Below(ref ulong state, ulong bound)
     {
-        ulong limit = ulong.MaxValue - (ulong.MaxValue % bound);
-        ulong value;
-        do
+        ulong high = Math.BigMul(Next(ref state), bound, out ulong low);
+        if (low < bound)
         {
-            value = Next(ref state);
+            ulong threshold = (0 - bound) % bound;
+            while (low < threshold)
+            {
+                high = Math.BigMul(Next(ref state), bound, out low);
+            }
         }
-        while (value >= limit);
-        return value % bound;
+
+        return high;
     }
 
     private Tensor Of(long epoch)
@@ -106,7 +111,9 @@ internal sealed class EpochOrder : IDisposable
         }
 
         _orders[_next]?.Dispose();
-        Tensor order = tensor(Permutation(epoch), dtype: ScalarType.Int64);
+
+        // The tensor copies the numbers, so one scratch array serves every epoch: no large allocation per epoch.
+        Tensor order = tensor(Permute(_scratch ??= new long[_size], epoch), dtype: ScalarType.Int64);
         order.DetachFromDisposeScope();
         _orders[_next] = order;
         _epochs[_next] = epoch;

@@ -75,7 +75,15 @@ public static class PlannedStepExtensions
                     $"The loss of micro-batch {i} has shape [{string.Join(", ", value.shape)}]; it must be one number, the mean loss of the micro-batch. The optimizer has not stepped."));
             }
 
-            (value * micro.LossWeight).backward();
+            if (micro.LossWeight == 1.0)
+            {
+                value.backward(); // one micro-batch: no weighting, and no extra node in the graph
+            }
+            else
+            {
+                (value * micro.LossWeight).backward();
+            }
+
             total += value.ToDouble() * micro.LossWeight;
             if (measure && alone && i == 0)
             {
