@@ -105,6 +105,11 @@ public static class GradientNoiseFinder
         GradientNoise noise = estimator.Current;
         BatchSizeConstraints constraints = settings.Constraints;
         int suggested = constraints.Apply(Math.Clamp(noise.NoiseScale, constraints.LowestAllowed, constraints.HighestAllowed));
+        if (settings.Logger is { } logger)
+        {
+            FinderLog.GradientNoiseMeasured(logger, statistics.Length, noise.GradientSquaredNorm, noise.CovarianceTrace, noise.NoiseScale, suggested);
+        }
+
         return new GradientNoiseMeasurement(statistics, noise, suggested);
     }
 

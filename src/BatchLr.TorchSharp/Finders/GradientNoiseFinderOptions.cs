@@ -1,5 +1,6 @@
 using BatchLr.Batching;
 using BatchLr.Feedback;
+using Microsoft.Extensions.Logging;
 
 namespace BatchLr.TorchSharp;
 
@@ -30,6 +31,10 @@ public sealed class GradientNoiseFinderOptions
     /// <value>The default is <see cref="BatchSizeConstraints.None"/>: any size from 1 up.</value>
     public BatchSizeConstraints Constraints { get; set; } = BatchSizeConstraints.None;
 
+    /// <summary>Gets or sets the logger the measurement is written to, as event 101 (<c>GradientNoiseMeasured</c>) at <see cref="LogLevel.Information"/>.</summary>
+    /// <value>The default is <see langword="null"/>: nothing is logged.</value>
+    public ILogger? Logger { get; set; }
+
     /// <summary>Checks every rule and returns a copy the measurement reads.</summary>
     internal GradientNoiseFinderOptions Validated(string name)
     {
@@ -52,6 +57,7 @@ public sealed class GradientNoiseFinderOptions
             Steps = Steps,
             Decay = Decay,
             Constraints = Constraints!,
+            Logger = Logger,
         };
     }
 }

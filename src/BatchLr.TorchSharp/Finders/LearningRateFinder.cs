@@ -125,7 +125,19 @@ public static class LearningRateFinder
             snapshot.Restore();
         }
 
-        return new LearningRateFinderResult([.. learningRates], [.. losses], [.. smoothed], steps, stopReason, stopLearningRate);
+        var result = new LearningRateFinderResult([.. learningRates], [.. losses], [.. smoothed], steps, stopReason, stopLearningRate);
+        if (sweep.Logger is { } logger)
+        {
+            FinderLog.LearningRateFinderResult(
+                logger,
+                result.LearningRates.Count,
+                result.StopReason,
+                result.Steepest?.LearningRate ?? double.NaN,
+                result.MinimumOverTen?.LearningRate ?? double.NaN,
+                result.Valley?.LearningRate ?? double.NaN);
+        }
+
+        return result;
     }
 
     // One step at a learning rate; returns the loss, or a non-finite loss without stepping.

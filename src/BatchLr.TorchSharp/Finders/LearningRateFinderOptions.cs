@@ -1,4 +1,5 @@
 using System;
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 
 namespace BatchLr.TorchSharp;
@@ -44,6 +45,10 @@ public sealed class LearningRateFinderOptions
     /// </remarks>
     public double? DivergenceThreshold { get; set; } = 4;
 
+    /// <summary>Gets or sets the logger the result is written to, as event 100 (<c>LearningRateFinderResult</c>) at <see cref="LogLevel.Information"/>.</summary>
+    /// <value>The default is <see langword="null"/>: nothing is logged.</value>
+    public ILogger? Logger { get; set; }
+
     /// <summary>Checks every rule and returns a copy the run reads, so a change made to these options during the run has no effect.</summary>
     internal LearningRateFinderOptions Validated(string name)
     {
@@ -72,6 +77,7 @@ public sealed class LearningRateFinderOptions
             Mode = Mode,
             SmoothingBeta = SmoothingBeta,
             DivergenceThreshold = DivergenceThreshold,
+            Logger = Logger,
         };
     }
 

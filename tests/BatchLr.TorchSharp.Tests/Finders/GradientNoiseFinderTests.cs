@@ -248,4 +248,18 @@ public class GradientNoiseFinderTests
             _y.Dispose();
         }
     }
+
+    [Fact]
+    public void Measure_WithALogger_LogsTheMeasurementAsEvent101()
+    {
+        using var problem = new LinearProblem(seed: 5, samples: 4 * 2 * 3);
+        var logger = new BatchLr.Core.Tests.TestSupport.CollectingLogger();
+
+        var measurement = GradientNoiseFinder.Measure(problem.Model, problem.MicroBatchLoss(4, 2), new GradientNoiseFinderOptions { MicroBatchSize = 4, MicroBatches = 2, Steps = 3, Logger = logger });
+
+        var entry = logger.Entries.Should().ContainSingle().Subject;
+        entry.Id.Id.Should().Be(101);
+        entry.Values["Steps"].Should().Be(3);
+        entry.Values["SuggestedBatchSize"].Should().Be(measurement.SuggestedBatchSize);
+    }
 }

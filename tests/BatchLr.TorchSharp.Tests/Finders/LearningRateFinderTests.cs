@@ -490,4 +490,20 @@ public class LearningRateFinderTests
             _y.Dispose();
         }
     }
+
+    [Fact]
+    public void Run_WithALogger_LogsTheResultAsEvent100()
+    {
+        using var model = Scripted(out Tensor input);
+        using var sgd = SGD(model.parameters(), 0.1);
+        var logger = new BatchLr.Core.Tests.TestSupport.CollectingLogger();
+
+        var result = LearningRateFinder.Run(model, sgd, _ => Constant(model, input, 1.0), new LearningRateFinderOptions { Steps = 5, Logger = logger });
+
+        var entry = logger.Entries.Should().ContainSingle().Subject;
+        entry.Id.Id.Should().Be(100);
+        entry.Id.Name.Should().Be("LearningRateFinderResult");
+        entry.Values["Points"].Should().Be(result.LearningRates.Count);
+        entry.Values["StopReason"].Should().Be(result.StopReason);
+    }
 }
