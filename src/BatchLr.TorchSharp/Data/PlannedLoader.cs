@@ -47,35 +47,7 @@ public static class PlannedLoader
         }
 
         options = Checked(options);
-        Device? target = options.Device;
-
-        // Devices are read once here, not per batch: each read is a native call.
-        bool[] onCpu = Array.ConvertAll(held, t => t.device_type == DeviceType.CPU);
-        bool[] move = Array.ConvertAll(held, t => target is not null && (t.device_type != target.type || t.device_index != target.index));
-        return new PlannedLoader<IList<Tensor>>(held[0].shape[0], Gather, options);
-
-        IList<Tensor> Gather(Tensor indices)
-        {
-            var batch = new Tensor[held.Length];
-            for (int i = 0; i < held.Length; i++)
-            {
-                Tensor source = held[i];
-                Tensor rows;
-                if (onCpu[i])
-                {
-                    rows = source.index_select(0, indices);
-                }
-                else
-                {
-                    using Tensor where = indices.to(source.device);
-                    rows = source.index_select(0, where);
-                }
-
-                batch[i] = move[i] ? rows.to(target!, disposeAfter: true) : rows;
-            }
-
-            return batch;
-        }
+        return new PlannedLoader<IList<Tensor>>(held[0].shape[0], new TensorSource(held, options.Device), options);
     }
 
     /// <summary>Creates a loader over a map-style dataset, collated as TorchSharp's <c>DataLoader</c> collates it: one stacked tensor per key, with the default options.</summary>
@@ -110,35 +82,7 @@ public static class PlannedLoader
         }
 
         options = Checked(options);
-        Device device = options.Device ?? CPU;
-        return new PlannedLoader<TBatch>(dataset.Count, Collate, options);
-
-        TBatch Collate(Tensor indices)
-        {
-            long[] where = indices.data<long>().ToArray();
-            var samples = new T[where.Length];
-            var fetched = new List<IDisposable>();
-            try
-            {
-                for (int i = 0; i < where.Length; i++)
-                {
-                    using DisposeScope scope = NewDisposeScope();
-                    samples[i] = dataset.GetTensor(where[i]);
-                    var created = scope.DisposablesView.ToList();
-                    scope.Detach(created);
-                    fetched.AddRange(created);
-                }
-
-                return collate(samples, device);
-            }
-            finally
-            {
-                foreach (IDisposable item in fetched)
-                {
-                    item.Dispose();
-                }
-            }
-        }
+        return new PlannedLoader<TBatch>(dataset.Count, new DatasetSource<T, TBatch>(dataset, collate, options.Device ?? CPU), options);
     }
 
     /// <summary>A private copy of the options, checked: the caller may change theirs afterwards.</summary>
@@ -150,7 +94,7 @@ public static class PlannedLoader
             throw new ArgumentOutOfRangeException(nameof(options), options.Rank, string.Create(CultureInfo.InvariantCulture, $"'options.Rank' is {options.Rank}; it must be zero or more."));
         }
 
-        return new PlannedLoaderOptions { Shuffle = options.Shuffle, Seed = options.Seed, Rank = options.Rank, Device = options.Device };
+        return new PlannedLoaderOptions { Shuffle = options.Shuffle, Seed = options.Seed, Rank = options.Rank, Device = options.Device, Prefetch = options.Prefetch };
     }
 
     private static Dictionary<string, Tensor> Stack(IEnumerable<Dictionary<string, Tensor>> samples, Device device)

@@ -20,4 +20,13 @@ public sealed class PlannedLoaderOptions
     /// <summary>Gets or sets the device the micro-batches are moved to.</summary>
     /// <value>The default is <see langword="null"/>: the device the data is on (the CPU for a dataset).</value>
     public Device? Device { get; set; }
+
+    /// <summary>Gets or sets whether a dataset's samples for the micro-batch expected next are read on a background thread while the caller trains on the current one.</summary>
+    /// <value>
+    /// The default is <see langword="false"/>. The micro-batch expected next is the step's next one, or after a step's last, the
+    /// next step's first at the same micro-batch size: a guess, checked against the indices asked for, and discarded when the
+    /// plan turned out otherwise. Collating stays on the caller's thread. The dataset's <c>GetTensor</c> must allow being called
+    /// from another thread. Tensors in memory need no prefetching, and ignore this.
+    /// </value>
+    public bool Prefetch { get; set; }
 }

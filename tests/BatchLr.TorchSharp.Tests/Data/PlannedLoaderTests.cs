@@ -211,14 +211,51 @@ public class PlannedLoaderTests
         ((Action)(() => loader.GetIndices(plan, 0))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*rank 2*replica count, 2*");
     }
 
+    [Fact]
+    public void GetMicroBatch_Prefetch_GivesTheSameBatches_AndReadsAheadOnAnotherThread()
+    {
+        // A batch that changes every few steps, micro-batches of at most 7, Keep at the epoch's end: many guesses miss.
+        using var plainData = new Squares(53);
+        using var aheadData = new Squares(53);
+        using var plain = PlannedLoader.FromDataset(plainData, new PlannedLoaderOptions { Seed = 5 });
+        using var ahead = PlannedLoader.FromDataset(aheadData, new PlannedLoaderOptions { Seed = 5, Prefetch = true });
+        var planner = Planner(BatchSizePolicy.Steps([3.0, 6.0, 11.0], [12, 20, 5, 16]), 53, EpochBoundary.Keep, maxMicro: 7);
+        int mainThread = Environment.CurrentManagedThreadId;
+
+        for (int step = 0; step < 20; step++)
+        {
+            StepPlan plan = planner.Plan();
+            for (int i = 0; i < plan.Batch.AccumulationSteps; i++)
+            {
+                using var scope = NewDisposeScope();
+                Dictionary<string, Tensor> expected = plain.GetMicroBatch(plan, i).Data;
+                Dictionary<string, Tensor> actual = ahead.GetMicroBatch(plan, i).Data;
+                System.Threading.Thread.Sleep(2); // the training that reading the next micro-batch overlaps with
+                actual["y"].data<long>().ToArray().Should().Equal(expected["y"].data<long>().ToArray(), "step {0}, micro-batch {1}", step, i);
+                actual["x"].data<float>().ToArray().Should().Equal(expected["x"].data<float>().ToArray());
+            }
+
+            planner.Complete(new StepOutcome(plan.Batch.GlobalBatchSize));
+        }
+
+        aheadData.Threads.Should().Contain(id => id != mainThread, "samples were read ahead on a background thread");
+        plainData.Threads.Should().OnlyContain(id => id == mainThread);
+    }
+
     private sealed class Squares(long count) : utils.data.Dataset
     {
+        public System.Collections.Concurrent.ConcurrentBag<int> Threads { get; } = [];
+
         public override long Count => count;
 
-        public override Dictionary<string, Tensor> GetTensor(long index) => new()
+        public override Dictionary<string, Tensor> GetTensor(long index)
         {
-            ["x"] = tensor(new float[] { index, -index }),
-            ["y"] = tensor(index * index),
-        };
+            Threads.Add(Environment.CurrentManagedThreadId);
+            return new()
+            {
+                ["x"] = tensor(new float[] { index, -index }),
+                ["y"] = tensor(index * index),
+            };
+        }
     }
 }
