@@ -49,7 +49,7 @@ internal static class PlannerFingerprint
             Add(text, options.Scaling.GetFactor(batch, new GradientNoise(1.0, 1.0)));
         }
 
-        Add(text, options.DatasetSize ?? -1, options.MaxMicroBatchSize, options.NoiseDecay, (int)options.EpochBoundary);
+        Add(text, options.DatasetSize ?? -1, options.MaxMicroBatchSize, options.NoiseDecay, (int)options.EpochBoundary, options.MicroBatchRegrowthInterval ?? -1);
         Add(text, options.Duration?.ToString() ?? "-", options.EvaluationInterval?.ToString() ?? "-");
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToHexString(hash, 0, 8).ToLowerInvariant();

@@ -53,6 +53,9 @@ public sealed class TrainingPlanner
     private readonly long? _datasetSize;
     private readonly int _maxMicroBatch;
     private readonly int _minAccumulation;
+    private readonly int? _growthInterval;
+    private int _microBatchLimit;
+    private int _stepsSinceShrink;
     private readonly int _replicas;
     private readonly GradientNoiseEstimator _noise;
     private readonly TrainingDuration? _duration;
@@ -88,6 +91,8 @@ public sealed class TrainingPlanner
         _scaling = options.Scaling!;
         _datasetSize = options.DatasetSize;
         _maxMicroBatch = options.MaxMicroBatchSize;
+        _microBatchLimit = options.MaxMicroBatchSize;
+        _growthInterval = options.MicroBatchRegrowthInterval;
 
         // The noise is measured from two batch sizes: replicas give them for free, else the accumulation must have two parts.
         NeedsGradientStatistics = _policy is NoiseAdaptiveBatchSizePolicy or GoodputBatchSizePolicy || options.Scaling!.ScalesProgress;
@@ -122,6 +127,9 @@ public sealed class TrainingPlanner
     /// <summary>Gets the current gradient-noise estimates.</summary>
     public GradientNoise Noise => _noise.Current;
 
+    /// <summary>Gets the largest micro-batch a replica is planned with now: <see cref="TrainingPlannerOptions.MaxMicroBatchSize"/>, or less after an out-of-memory (<see cref="ReportOutOfMemory"/>).</summary>
+    public int MicroBatchLimit => _microBatchLimit;
+
     /// <summary>Gets a value indicating whether a part of the plan consumes gradient-noise estimates (a noise-adaptive or goodput batch, AdaScale), so each step should report <see cref="StepOutcome.Gradients"/>.</summary>
     public bool NeedsGradientStatistics { get; }
 
@@ -145,6 +153,8 @@ public sealed class TrainingPlanner
     {
         Fingerprint = _fingerprint,
         SkippedSamples = _skipped,
+        MicroBatchLimit = _microBatchLimit == _maxMicroBatch ? null : _microBatchLimit,
+        StepsSinceShrink = _stepsSinceShrink,
     };
 
     /// <summary>Returns the plan for the next step.</summary>
@@ -167,7 +177,7 @@ public sealed class TrainingPlanner
                 $"The batch, {-batch}, is larger than the dataset, {_datasetSize} samples: with EpochBoundary.Drop every epoch would be passed over. Use EpochBoundary.Keep or Continue, or a smaller batch."));
         }
 
-        var split = BatchPlan.Create(batch, _maxMicroBatch, _replicas, _minAccumulation);
+        var split = BatchPlan.Create(batch, _microBatchLimit, _replicas, _minAccumulation);
         GradientNoise noise = _noise.Current;
         double factor = _scaling.GetFactor(batch, noise);
         long offset = _progress.Samples + _skipped + skip;
@@ -214,15 +224,59 @@ public sealed class TrainingPlanner
         _progress = new TrainingProgress(_progress.Step + 1, samples, _progress.Tokens + outcome.Tokens, epoch);
         _position += advance;
         _hasPending = false;
+        if (_microBatchLimit < _maxMicroBatch && _growthInterval is { } interval && ++_stepsSinceShrink >= interval)
+        {
+            _microBatchLimit = (int)Math.Min((long)_microBatchLimit * 2, _maxMicroBatch);
+            _stepsSinceShrink = 0;
+        }
 
         _adaptive?.Observe(new BatchFeedback(_progress, executed)
         {
-            MaxMicroBatchSize = _maxMicroBatch,
+            MaxMicroBatchSize = _microBatchLimit,
             MinAccumulationSteps = _minAccumulation,
             Loss = outcome.Loss,
             Noise = _noise.Current,
             StepSeconds = outcome.Seconds,
         });
+    }
+
+    /// <summary>Records that the planned step ran out of device memory: the micro-batch limit halves, and the next <see cref="Plan"/> plans the same step again with twice the accumulation.</summary>
+    /// <returns>The new micro-batch limit.</returns>
+    /// <remarks>
+    /// <para>
+    /// Call it after discarding the failed attempt's partial gradients (<c>zero_grad</c>), before the optimizer steps; the
+    /// planner has not advanced, so the retried plan has the same global batch, the same samples
+    /// (<see cref="StepPlan.DataOffset"/>), the same learning rates and the same evaluation point: the optimizer sees the same
+    /// step, only split finer. The limit becomes half the failed plan's micro-batch, rounded up, and is part of
+    /// <see cref="State"/>; after <see cref="TrainingPlannerOptions.MicroBatchRegrowthInterval"/> good steps it doubles back
+    /// toward <see cref="TrainingPlannerOptions.MaxMicroBatchSize"/>.
+    /// </para>
+    /// <para>
+    /// With data-parallel replicas every rank must shrink together, or the global batch breaks: agree on the flag first (an
+    /// all-reduce of "this rank ran out of memory" with MAX, as Composer does) and call this on every rank when any rank failed.
+    /// Plans are deterministic, so the ranks then plan the same retry.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">No step is planned, or the failed plan's micro-batch was already 1 sample: the model does not fit the device even so.</exception>
+    public int ReportOutOfMemory()
+    {
+        if (!_hasPending)
+        {
+            throw new InvalidOperationException("No step is planned: call Plan, run the step, and report an out-of-memory of that step.");
+        }
+
+        int failed = _pending.Batch.MicroBatchSize;
+        if (failed <= 1)
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The step ran out of memory with micro-batches of 1 sample at {_progress}: the model, its gradients and the optimizer's state do not fit the device even so."));
+        }
+
+        _microBatchLimit = (failed + 1) / 2;
+        _stepsSinceShrink = 0;
+        _hasPending = false;
+        return _microBatchLimit;
     }
 
     /// <summary>Reports a metric measured between steps, such as a validation loss, to the reactive parts that watch reported metrics.</summary>
@@ -256,6 +310,7 @@ public sealed class TrainingPlanner
         check.Require(options.Scaling is not null, nameof(options.Scaling), null, "set");
         check.Require(options.DatasetSize is null or >= 1, nameof(options.DatasetSize), options.DatasetSize, "1 or more, or null");
         check.Require(options.MaxMicroBatchSize >= 1, nameof(options.MaxMicroBatchSize), options.MaxMicroBatchSize, "1 or more");
+        check.Require(options.MicroBatchRegrowthInterval is null or >= 1, nameof(options.MicroBatchRegrowthInterval), options.MicroBatchRegrowthInterval, "1 or more, or null never to grow back");
         check.Require(options.NoiseDecay is >= 0 and < 1, nameof(options.NoiseDecay), options.NoiseDecay, "from 0 up to, not including, 1");
         check.Require(
             options.Scaling is null || !options.Scaling.ScalesProgress || options.Schedule is null || options.Schedule.RunsOnSteps,
@@ -338,7 +393,7 @@ public sealed class TrainingPlanner
     private BatchPlan Executed(BatchPlan planned, long samples) =>
         samples == planned.GlobalBatchSize || samples % _replicas != 0
             ? planned
-            : BatchPlan.Create((int)samples, _maxMicroBatch, _replicas, _minAccumulation);
+            : BatchPlan.Create((int)samples, _microBatchLimit, _replicas, _minAccumulation);
 
     /// <summary>Gets whether a step of <paramref name="batch"/> samples from stream position <paramref name="offset"/> crosses a multiple of the evaluation interval.</summary>
     private bool CrossesEvaluationPoint(long offset, int batch)
@@ -488,7 +543,15 @@ public sealed class TrainingPlanner
         }
 
         Guard.NotNegative(state.SkippedSamples, "state.SkippedSamples");
+        if (state.MicroBatchLimit is { } limit && (limit < 1 || limit > _maxMicroBatch))
+        {
+            throw Guard.OutOfRange("state.MicroBatchLimit", limit, "from 1 to MaxMicroBatchSize, " + _maxMicroBatch.ToString(CultureInfo.InvariantCulture) + ", or null");
+        }
+
+        Guard.NotNegative(state.StepsSinceShrink, "state.StepsSinceShrink");
         _skipped = state.SkippedSamples;
+        _microBatchLimit = state.MicroBatchLimit ?? _maxMicroBatch;
+        _stepsSinceShrink = state.StepsSinceShrink;
         _progress = new TrainingProgress(
             state.Step,
             state.Samples,

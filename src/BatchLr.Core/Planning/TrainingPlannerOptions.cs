@@ -47,6 +47,10 @@ public sealed class TrainingPlannerOptions
     /// <value>1 or more. The default is <see cref="int.MaxValue"/>: no accumulation.</value>
     public int MaxMicroBatchSize { get; set; } = int.MaxValue;
 
+    /// <summary>Gets or sets after how many good steps a micro-batch limit lowered by an out-of-memory (<see cref="TrainingPlanner.ReportOutOfMemory"/>) doubles back toward <see cref="MaxMicroBatchSize"/>.</summary>
+    /// <value>1 or more, or <see langword="null"/> to keep the lowered limit (the default): a device that ran out of memory once usually will again.</value>
+    public int? MicroBatchRegrowthInterval { get; set; }
+
     /// <summary>Gets or sets the moving-average decay of the gradient-noise estimator, per optimizer step.</summary>
     /// <value>From 0 up to, not including, 1. The default is <see cref="Feedback.GradientNoiseEstimator.DefaultDecay"/>, 0.999.</value>
     /// <remarks>

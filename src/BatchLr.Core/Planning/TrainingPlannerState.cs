@@ -42,6 +42,12 @@ public sealed record TrainingPlannerState(
     /// <value>Zero or more. The default is 0.</value>
     public long SkippedSamples { get; init; }
 
+    /// <summary>Gets the micro-batch limit an out-of-memory lowered, or <see langword="null"/> while it is the configured <see cref="TrainingPlannerOptions.MaxMicroBatchSize"/>.</summary>
+    public int? MicroBatchLimit { get; init; }
+
+    /// <summary>Gets the good steps since the micro-batch limit was last lowered or raised, counted toward <see cref="TrainingPlannerOptions.MicroBatchRegrowthInterval"/>.</summary>
+    public int StepsSinceShrink { get; init; }
+
     /// <summary>Gets the fingerprint of the planner configuration that saved the state, or <see langword="null"/> to resume without the check.</summary>
     public string? Fingerprint { get; init; }
 
