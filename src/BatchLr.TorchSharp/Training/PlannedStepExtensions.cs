@@ -33,6 +33,12 @@ public static class PlannedStepExtensions
     /// after the first micro-batch (divided by <c>w_0²</c>) and after the last (<see cref="GradientStatistics.FromMicroBatches"/>);
     /// with replicas, this replica's gradient before the all-reduce and the averaged one after it.
     /// </para>
+    /// <para>
+    /// An attempt that runs out of memory (<see cref="PlannedStepOptions.RecoverFromOutOfMemory"/>) has its partial gradients
+    /// discarded; the planner halves its micro-batch limit and the same samples run again with twice the accumulation, so the
+    /// optimizer steps once, on the global batch the plan asked for. With replicas, the ranks agree on any rank's failure
+    /// first (<see cref="PlannedStepOptions.AgreeOnOutOfMemory"/>), so all of them retry together.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="PlannedStepOptions.MaxGradientNorm"/> is not greater than zero.</exception>
@@ -51,16 +57,75 @@ public static class PlannedStepExtensions
 
         TimeProvider clock = options.TimeProvider ?? TimeProvider.System;
         long started = clock.GetTimestamp();
-        StepPlan plan = planner.Plan();
-        BatchPlan batch = plan.Batch;
         bool measure = options.MeasureGradientNoise ?? planner.NeedsGradientStatistics;
-        bool alone = batch.Replicas == 1;
         Parameter[] parameters = measure || options.MaxGradientNorm is not null || options.AllReduceGradients is not null
             ? optimizer.parameters().ToArray()
             : [];
 
-        optimizer.Apply(plan);
-        optimizer.zero_grad();
+        StepPlan plan;
+        double total;
+        double first;
+        int retries = 0;
+        while (true)
+        {
+            plan = planner.Plan();
+            optimizer.Apply(plan);
+            optimizer.zero_grad();
+            bool failed = false;
+            try
+            {
+                (total, first) = Accumulate(plan, loader, loss, measure ? parameters : null);
+            }
+            catch (Exception e) when (options.RecoverFromOutOfMemory && OutOfMemoryDetection.IsOutOfMemory(e))
+            {
+                (total, first) = (0, 0);
+                failed = true;
+            }
+
+            if (options.AgreeOnOutOfMemory is { } agree)
+            {
+                failed = agree(failed);
+            }
+
+            if (!failed)
+            {
+                break;
+            }
+
+            // Discard the failed attempt's partial gradients; the planner has not advanced, so the retry is the same step.
+            optimizer.zero_grad();
+            planner.ReportOutOfMemory();
+            retries++;
+        }
+
+        BatchPlan batch = plan.Batch;
+        bool alone = batch.Replicas == 1;
+        double local = measure && !alone ? SquaredNorm(parameters) : 0;
+        options.AllReduceGradients?.Invoke(parameters);
+        GradientStatistics? statistics = null;
+        if (measure)
+        {
+            double accumulated = SquaredNorm(parameters);
+            statistics = alone
+                ? GradientStatistics.FromMicroBatches(batch, first, accumulated)
+                : options.AllReduceGradients is null ? null : new GradientStatistics(batch.PerReplicaBatchSize, local, batch.GlobalBatchSize, accumulated);
+        }
+
+        if (options.MaxGradientNorm is { } limit)
+        {
+            nn.utils.clip_grad_norm_(parameters, limit);
+        }
+
+        optimizer.step();
+        double seconds = clock.GetElapsedTime(started).TotalSeconds;
+        planner.Complete(new StepOutcome(batch.GlobalBatchSize) { Loss = total, Seconds = seconds, Gradients = statistics });
+        return new StepReport(plan, total, seconds, statistics, retries);
+    }
+
+    /// <summary>Runs the plan's micro-batches: each loss weighted by its share, backward, in its own dispose scope; returns the weighted loss and the squared gradient norm after the first micro-batch when measuring on one replica.</summary>
+    private static (double Loss, double First) Accumulate<TBatch>(StepPlan plan, PlannedLoader<TBatch> loader, Func<TBatch, Tensor> loss, Parameter[]? measured)
+    {
+        BatchPlan batch = plan.Batch;
         double total = 0;
         double first = 0;
         for (int i = 0; i < batch.AccumulationSteps; i++)
@@ -85,32 +150,13 @@ public static class PlannedStepExtensions
             }
 
             total += value.ToDouble() * micro.LossWeight;
-            if (measure && alone && i == 0)
+            if (measured is not null && batch.Replicas == 1 && i == 0)
             {
-                first = SquaredNorm(parameters);
+                first = SquaredNorm(measured);
             }
         }
 
-        double local = measure && !alone ? SquaredNorm(parameters) : 0;
-        options.AllReduceGradients?.Invoke(parameters);
-        GradientStatistics? statistics = null;
-        if (measure)
-        {
-            double accumulated = SquaredNorm(parameters);
-            statistics = alone
-                ? GradientStatistics.FromMicroBatches(batch, first, accumulated)
-                : options.AllReduceGradients is null ? null : new GradientStatistics(batch.PerReplicaBatchSize, local, batch.GlobalBatchSize, accumulated);
-        }
-
-        if (options.MaxGradientNorm is { } limit)
-        {
-            nn.utils.clip_grad_norm_(parameters, limit);
-        }
-
-        optimizer.step();
-        double seconds = clock.GetElapsedTime(started).TotalSeconds;
-        planner.Complete(new StepOutcome(batch.GlobalBatchSize) { Loss = total, Seconds = seconds, Gradients = statistics });
-        return new StepReport(plan, total, seconds, statistics);
+        return (total, first);
     }
 
     private static PlannedStepOptions Defaults { get; } = new();

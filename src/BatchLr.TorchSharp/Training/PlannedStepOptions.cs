@@ -26,6 +26,22 @@ public sealed class PlannedStepOptions
     /// </value>
     public Action<IReadOnlyList<Parameter>>? AllReduceGradients { get; set; }
 
+    /// <summary>Gets or sets whether a step that runs out of memory is retried with half the micro-batch and twice the accumulation.</summary>
+    /// <value>
+    /// The default is <see langword="true"/>: the failed attempt's partial gradients are discarded, the planner lowers its limit
+    /// (<see cref="TrainingPlanner.ReportOutOfMemory"/>) and the same samples run again, so the optimizer sees the same global
+    /// batch and steps once. <see langword="false"/> lets the out-of-memory propagate.
+    /// </value>
+    public bool RecoverFromOutOfMemory { get; set; } = true;
+
+    /// <summary>Gets or sets how data-parallel ranks agree that some rank ran out of memory, called once per attempt with this rank's flag.</summary>
+    /// <value>
+    /// <see langword="null"/> on one replica (the default). With replicas, wire it to your engine's all-reduce of the flag with
+    /// MAX (any rank's failure fails the attempt on every rank), so all ranks shrink together and keep planning the same step;
+    /// it runs before <see cref="AllReduceGradients"/>.
+    /// </value>
+    public Func<bool, bool>? AgreeOnOutOfMemory { get; set; }
+
     /// <summary>Gets or sets the clock that times the step.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

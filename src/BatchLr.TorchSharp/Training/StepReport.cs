@@ -5,8 +5,9 @@ namespace BatchLr.TorchSharp;
 /// <summary>Describes a planned step that ran: its plan and what was measured, as reported to the planner.</summary>
 public readonly struct StepReport
 {
-    internal StepReport(StepPlan plan, double loss, double seconds, GradientStatistics? gradients)
+    internal StepReport(StepPlan plan, double loss, double seconds, GradientStatistics? gradients, int retries)
     {
+        OutOfMemoryRetries = retries;
         Plan = plan;
         Loss = loss;
         Seconds = seconds;
@@ -21,6 +22,9 @@ public readonly struct StepReport
 
     /// <summary>Gets the duration of the step in seconds, from the plan to the optimizer's step.</summary>
     public double Seconds { get; }
+
+    /// <summary>Gets how many attempts ran out of memory before the step succeeded with a smaller micro-batch; <see cref="Plan"/> is the one that succeeded.</summary>
+    public int OutOfMemoryRetries { get; }
 
     /// <summary>Gets the gradient measured at two batch sizes, or <see langword="null"/> when not measured (or when the batch fit in one micro-batch on one replica).</summary>
     public GradientStatistics? Gradients { get; }
