@@ -12,10 +12,10 @@ namespace BatchLr.Memory;
 /// next reset.
 /// </para>
 /// <para>
-/// The micro-batch selector calls <see cref="Read"/> once before the first trial, to learn the memory in use and
+/// <see cref="MicroBatchSelector"/> calls <see cref="Read"/> once before the first trial, to learn the memory in use and
 /// free, then <see cref="ResetPeak"/> before and <see cref="ReadPeak"/> after every trial whose outcome carries no peak of
 /// its own. An implementation need not be thread-safe: the selector calls it from the thread that called
-/// its selection.
+/// <see cref="MicroBatchSelector.Select"/>.
 /// </para>
 /// </remarks>
 public interface IDeviceMemory
