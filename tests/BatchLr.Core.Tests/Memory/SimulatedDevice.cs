@@ -59,7 +59,7 @@ internal sealed class SimulatedDevice : IDeviceMemory
 
     public int TrialCount => _trials.Count;
 
-    /// <summary>Gets the simulated seconds the trials took: steps times seconds per step, where timed.</summary>
+    /// <summary>Gets the simulated seconds the trials took: steps times seconds per step, and one step for a trial that ran out of memory.</summary>
     public double DeviceSeconds { get; private set; }
 
     /// <summary>The bytes a step at micro-batch <paramref name="b"/> needs beyond the resident memory.</summary>
@@ -95,6 +95,7 @@ internal sealed class SimulatedDevice : IDeviceMemory
         long peak = PeakBytes(b);
         if (peak > CapacityBytes)
         {
+            DeviceSeconds += SecondsPerStep?.Invoke(b) ?? 0; // the first step fails, at about a step's cost
             return MicroBatchTrial.OutOfMemory;
         }
 
