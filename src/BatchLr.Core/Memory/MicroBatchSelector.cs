@@ -44,6 +44,7 @@ public static class MicroBatchSelector
     /// <see cref="MicroBatchSelectionOptions.MeasureSpeed"/> is set; or the memory probe returned a negative peak.
     /// Whatever the trial or the probe throw propagates unchanged.
     /// </exception>
+    /// <exception cref="System.IO.IOException">The selection is done but a cache kept in a file could not write it; the entry is in the cache's memory all the same.</exception>
     public static MicroBatchSelection Select(Func<MicroBatchTrialArguments, MicroBatchTrial> trial, MicroBatchSelectionOptions options)
     {
         Guard.NotNull(trial);
