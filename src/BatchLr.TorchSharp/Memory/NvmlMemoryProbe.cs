@@ -18,13 +18,18 @@ internal sealed class NvmlMemoryProbe : IMemoryProbe
     private bool _initialized;
     private bool _disposed;
 
-    private NvmlMemoryProbe(INvmlApi? nvml, NvmlDevice? device, string? unavailable)
+    private NvmlMemoryProbe(INvmlApi? nvml, IReadOnlyList<NvmlDevice>? devices, NvmlDevice? device, string? unavailable)
     {
         _nvml = nvml;
+        Devices = devices ?? [];
         Device = device;
         _unavailable = unavailable;
         _initialized = nvml is not null;
     }
+
+    /// <summary>Gets every device NVML enumerated when the probe was opened, for a log.</summary>
+    /// <value>Empty when NVML could not be initialized or enumerated.</value>
+    public IReadOnlyList<NvmlDevice> Devices { get; }
 
     /// <summary>Gets the device the probe reads.</summary>
     /// <value><see langword="null"/> when no device was found.</value>
@@ -59,7 +64,7 @@ internal sealed class NvmlMemoryProbe : IMemoryProbe
     public static NvmlMemoryProbe Open(IReadOnlyList<string> libraryNames, DeviceChooser choose)
     {
         NvmlLibrary? library = NvmlLibrary.TryLoad(libraryNames, out string? reason);
-        return library is null ? new NvmlMemoryProbe(null, null, reason) : Open(library, choose);
+        return library is null ? new NvmlMemoryProbe(null, null, null, reason) : Open(library, choose);
     }
 
     /// <summary>Initializes NVML through <paramref name="nvml"/> and finds the device <paramref name="choose"/> picks.</summary>
@@ -69,22 +74,22 @@ internal sealed class NvmlMemoryProbe : IMemoryProbe
         int result = nvml.Init();
         if (result != 0)
         {
-            return new NvmlMemoryProbe(null, null, $"NVML unavailable: nvmlInit_v2 failed: {nvml.ErrorString(result)}.");
+            return new NvmlMemoryProbe(null, null, null, $"NVML unavailable: nvmlInit_v2 failed: {nvml.ErrorString(result)}.");
         }
 
         if (!TryEnumerate(nvml, out List<NvmlDevice>? devices, out string? reason))
         {
             nvml.Shutdown();
-            return new NvmlMemoryProbe(null, null, reason);
+            return new NvmlMemoryProbe(null, null, null, reason);
         }
 
         if (!choose(devices, out NvmlDevice? device, out reason) || device is null)
         {
             nvml.Shutdown();
-            return new NvmlMemoryProbe(null, null, "NVML device not found: " + (reason ?? "no device was chosen."));
+            return new NvmlMemoryProbe(null, devices, null, "NVML device not found: " + (reason ?? "no device was chosen."));
         }
 
-        var probe = new NvmlMemoryProbe(nvml, device, null);
+        var probe = new NvmlMemoryProbe(nvml, devices, device, null);
         probe.ReadCore(throwOnFailure: false);
         return probe;
     }
