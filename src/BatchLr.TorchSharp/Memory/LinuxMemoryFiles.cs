@@ -93,11 +93,12 @@ internal static class LinuxMemoryFiles
             return null;
         }
 
-        string mountDirectory = Under(root, mountPoint);
-        string leaf = relativePath.Length == 0 ? mountDirectory : Path.Join(mountDirectory, relativePath);
-        if (!Directory.Exists(leaf))
+        // A path outside the mount ("/../x", seen from a nested cgroup namespace) or gone falls back to the mount point.
+        string mountFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Under(root, mountPoint)));
+        string leaf = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Join(mountFull, relativePath)));
+        if (!(leaf == mountFull || leaf.StartsWith(mountFull + "/", StringComparison.Ordinal)) || !Directory.Exists(leaf))
         {
-            leaf = mountDirectory;
+            leaf = mountFull;
         }
 
         (string limitFile, string usageFile, string inactiveKey) = version == 2
@@ -106,8 +107,7 @@ internal static class LinuxMemoryFiles
 
         long? limit = null, left = null;
         string? bindingDirectory = null;
-        string mountFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(mountDirectory));
-        for (string? directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(leaf));
+        for (string? directory = leaf;
              directory is not null && directory.StartsWith(mountFull, StringComparison.Ordinal);
              directory = Path.GetDirectoryName(directory))
         {

@@ -63,6 +63,25 @@ public class CpuMemoryProbeTests
         probe.Read().Should().Be(new DeviceMemoryInfo(2 * GiB, 1536 * MiB));
     }
 
+    [Theory]
+    [InlineData("0::/../../../proc/self\n")]                   // a nested namespace shows a path outside the mount; this one exists
+    [InlineData("0::/gone.scope\n")]                           // a cgroup directory that does not exist
+    public void Read_CgroupPathNotUnderTheMount_ReadsTheMountPoint(string cgroup)
+    {
+        string root = CopyOf("cgroup-v2-container");
+        try
+        {
+            File.WriteAllText(Path.Join(root, "proc/self/cgroup"), cgroup);
+            using var probe = new CpuMemoryProbe(root, linux: true);
+
+            probe.Read().Should().Be(new DeviceMemoryInfo(2 * GiB, 1536 * MiB));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void Read_CgroupV1InContainer_SubtractsTheInactivePageCacheFromUsage()
     {
