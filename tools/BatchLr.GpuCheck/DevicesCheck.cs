@@ -1,3 +1,4 @@
+using BatchLr.Memory;
 using System;
 using BatchLr.TorchSharp;
 

@@ -17,12 +17,20 @@ namespace BatchLr.Memory;
 /// its own. An implementation need not be thread-safe: the selector calls it from the thread that called
 /// <see cref="MicroBatchSelector.Select"/>.
 /// </para>
+/// <para>
+/// A probe may hold a native resource (an NVML probe keeps NVML initialized while it lives): dispose it when done. The
+/// selector does not dispose the probe it is given.
+/// </para>
 /// </remarks>
-public interface IDeviceMemory
+public interface IDeviceMemory : IDisposable
 {
     /// <summary>Gets a value indicating whether this probe can read its device (the driver or library it needs is present and the device exists).</summary>
     /// <value>When <see langword="false"/>, <see cref="Read"/> throws and <see cref="ReadPeak"/> returns <see langword="null"/>; the selector then works without memory readings.</value>
     bool IsAvailable { get; }
+
+    /// <summary>Gets why the probe cannot read its device, in one sentence for a log.</summary>
+    /// <value><see langword="null"/> while <see cref="IsAvailable"/> is <see langword="true"/>.</value>
+    string? UnavailableReason { get; }
 
     /// <summary>Reads the device's total and free memory now.</summary>
     /// <returns>The total and free bytes; <c>FreeBytes</c> is what a new allocation could still take.</returns>

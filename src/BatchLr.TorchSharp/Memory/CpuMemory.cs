@@ -1,8 +1,9 @@
+using BatchLr.Memory;
+
 namespace BatchLr.TorchSharp;
 
 /// <summary>Creates the probe of the CPU memory this process may use.</summary>
-/// <remarks>Internal until Core's <c>IDeviceMemory</c> replaces <see cref="IMemoryProbe"/>: then it becomes public, returning that interface.</remarks>
-internal static class CpuMemory
+public static class CpuMemory
 {
     /// <summary>Creates a probe of the CPU memory this process may still use, and of its peak resident size.</summary>
     /// <returns>
@@ -10,7 +11,7 @@ internal static class CpuMemory
     /// </returns>
     /// <remarks>
     /// <para>
-    /// <b>Linux.</b> <see cref="IMemoryProbe.Read"/> gives the smaller of the system's figures (<c>/proc/meminfo</c>: total
+    /// <b>Linux.</b> <see cref="IDeviceMemory.Read"/> gives the smaller of the system's figures (<c>/proc/meminfo</c>: total
     /// <c>MemTotal</c>, free <c>MemAvailable</c>, the kernel's estimate of what can be allocated without swapping) and the
     /// process's cgroup's: the tightest limit of its cgroup and their ancestors (v2 <c>memory.max</c>, v1
     /// <c>memory.limit_in_bytes</c>) as the total, and as the free memory the least that is left under one of them,
@@ -19,11 +20,11 @@ internal static class CpuMemory
     /// <c>/proc/self/cgroup</c> and <c>/proc/self/mountinfo</c>, as the .NET runtime finds it, inside containers too.
     /// </para>
     /// <para>
-    /// <see cref="IMemoryProbe.ReadPeak"/> gives the peak resident set size, <c>VmHWM</c> of <c>/proc/self/status</c>, and
-    /// <see cref="IMemoryProbe.ResetPeak"/> resets it to the current resident size by writing <c>5</c> to
+    /// <see cref="IDeviceMemory.ReadPeak"/> gives the peak resident set size, <c>VmHWM</c> of <c>/proc/self/status</c>, and
+    /// <see cref="IDeviceMemory.ResetPeak"/> resets it to the current resident size by writing <c>5</c> to
     /// <c>/proc/self/clear_refs</c> (Linux 4.0 and later), for the whole process. Where that write is refused (an older kernel,
     /// a sandbox such as gVisor, a seccomp policy), the peak would include the time before the trial, so
-    /// <see cref="IMemoryProbe.ReadPeak"/> returns <see langword="null"/> until a reset succeeds. Before any reset it gives the
+    /// <see cref="IDeviceMemory.ReadPeak"/> returns <see langword="null"/> until a reset succeeds. Before any reset it gives the
     /// peak since the process started.
     /// </para>
     /// <para>
@@ -31,7 +32,7 @@ internal static class CpuMemory
     /// <see cref="System.GCMemoryInfo.TotalAvailableMemoryBytes"/> (the physical memory, or the container's or the GC's
     /// limit), the free memory that total less <see cref="System.GCMemoryInfo.MemoryLoadBytes"/>, the system's memory load as of the last
     /// collection (a generation-0 collection is run once when none ran yet). There is no peak:
-    /// <see cref="IMemoryProbe.ReadPeak"/> returns <see langword="null"/>.
+    /// <see cref="IDeviceMemory.ReadPeak"/> returns <see langword="null"/>.
     /// </para>
     /// <para>
     /// The probe only reads; it never allocates to find a limit. On the CPU an allocation beyond the limit need not fail: on
@@ -39,5 +40,5 @@ internal static class CpuMemory
     /// memory is touched, with no exception to catch. Plan below the free figure, with a margin.
     /// </para>
     /// </remarks>
-    public static IMemoryProbe ForProcess() => new CpuMemoryProbe();
+    public static IDeviceMemory ForProcess() => new CpuMemoryProbe();
 }

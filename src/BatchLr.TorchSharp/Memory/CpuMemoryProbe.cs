@@ -1,3 +1,4 @@
+using BatchLr.Memory;
 using System;
 using System.Globalization;
 
@@ -5,7 +6,7 @@ namespace BatchLr.TorchSharp;
 
 /// <summary>Reads the CPU memory this process may still use, and its peak resident size, from Linux's files or the GC's figures elsewhere.</summary>
 /// <remarks>See <see cref="CpuMemory.ForProcess"/> for the rules. Reading never allocates more than the files it reads.</remarks>
-internal sealed class CpuMemoryProbe : IMemoryProbe
+internal sealed class CpuMemoryProbe : IDeviceMemory
 {
     private readonly string _root;
     private readonly bool _linux;

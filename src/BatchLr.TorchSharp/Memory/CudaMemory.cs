@@ -1,3 +1,4 @@
+using BatchLr.Memory;
 using System;
 
 namespace BatchLr.TorchSharp;
@@ -6,11 +7,11 @@ namespace BatchLr.TorchSharp;
 /// <remarks>
 /// <para>
 /// TorchSharp 0.107 has no CUDA memory API (no <c>torch.cuda.mem_get_info</c>, <c>memory_allocated</c> or
-/// <c>empty_cache</c>), so the probe asks the driver. Internal until Core's <c>IDeviceMemory</c> replaces
-/// <see cref="IMemoryProbe"/>: then it becomes public, returning that interface.
+/// <c>empty_cache</c>), so the probe asks the driver. A probe holds NVML initialized until it is disposed: it implements
+/// <see cref="System.IDisposable"/>.
 /// </para>
 /// </remarks>
-internal static class CudaMemory
+public static class CudaMemory
 {
     /// <summary>Creates a probe of the GPU that TorchSharp calls <c>cuda:<paramref name="deviceIndex"/></c>.</summary>
     /// <param name="deviceIndex">The CUDA device index, as in <c>torch.device("cuda", deviceIndex)</c>.</param>
@@ -21,11 +22,11 @@ internal static class CudaMemory
     /// </returns>
     /// <remarks>
     /// <para>
-    /// <b>Figures.</b> <see cref="IMemoryProbe.Read"/> gives <c>nvmlDeviceGetMemoryInfo</c>'s total and free bytes: the whole
+    /// <b>Figures.</b> <see cref="IDeviceMemory.Read"/> gives <c>nvmlDeviceGetMemoryInfo</c>'s total and free bytes: the whole
     /// device's, for every process on it, which is what can still be allocated. Memory that LibTorch's caching allocator
     /// keeps for this process after its tensors are freed counts as used (TorchSharp 0.107 cannot release it), yet
-    /// this process's later tensors reuse it. NVML has no per-process peak: <see cref="IMemoryProbe.ReadPeak"/> returns
-    /// <see langword="null"/> and <see cref="IMemoryProbe.ResetPeak"/> does nothing; measure a trial by the fall in free memory.
+    /// this process's later tensors reuse it. NVML has no per-process peak: <see cref="IDeviceMemory.ReadPeak"/> returns
+    /// <see langword="null"/> and <see cref="IDeviceMemory.ResetPeak"/> does nothing; measure a trial by the fall in free memory.
     /// </para>
     /// <para>
     /// <b>Which device.</b> CUDA (and so TorchSharp) and NVML number the GPUs differently. NVML enumerates every GPU the
@@ -50,7 +51,7 @@ internal static class CudaMemory
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="deviceIndex"/> is negative.</exception>
-    public static IMemoryProbe ForDevice(int deviceIndex)
+    public static IDeviceMemory ForDevice(int deviceIndex)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(deviceIndex);
 
@@ -70,7 +71,7 @@ internal static class CudaMemory
     /// <returns>The probe, unavailable with its reason when NVML cannot be used or names no such device; see <see cref="ForDevice(int)"/> for the figures.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="device"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="device"/> is none of those spellings.</exception>
-    public static IMemoryProbe ForNvmlDevice(string device)
+    public static IDeviceMemory ForNvmlDevice(string device)
     {
         ArgumentNullException.ThrowIfNull(device);
         if (!NvmlDeviceResolver.IsExplicitSpec(device))

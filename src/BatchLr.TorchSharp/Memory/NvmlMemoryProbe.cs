@@ -1,3 +1,4 @@
+using BatchLr.Memory;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
@@ -7,7 +8,7 @@ namespace BatchLr.TorchSharp;
 
 /// <summary>Reads one NVIDIA GPU's memory through NVML, keeping NVML initialized until it is disposed.</summary>
 /// <remarks>See <see cref="CudaMemory.ForDevice(int)"/> for the figures' meaning and the device mapping.</remarks>
-internal sealed class NvmlMemoryProbe : IMemoryProbe
+internal sealed class NvmlMemoryProbe : IDeviceMemory
 {
     /// <summary>Chooses a device among those NVML enumerates, or says why none fits.</summary>
     internal delegate bool DeviceChooser(IReadOnlyList<NvmlDevice> devices, out NvmlDevice? device, out string? reason);

@@ -76,7 +76,7 @@ public static class PlannedStepExtensions
             {
                 (total, first) = Accumulate(plan, loader, loss, measure ? parameters : null);
             }
-            catch (Exception e) when (options.RecoverFromOutOfMemory && OutOfMemoryDetection.IsOutOfMemory(e))
+            catch (Exception e) when (options.RecoverFromOutOfMemory && OutOfMemory.IsCauseOf(e))
             {
                 (total, first) = (0, 0);
                 failed = true;

@@ -55,6 +55,13 @@ internal sealed class SimulatedDevice : IDeviceMemory
     /// <summary>Gets or sets whether the probe is available.</summary>
     public bool IsAvailable { get; init; } = true;
 
+    public void Dispose()
+    {
+        // Nothing to release: the simulated device holds no native resource.
+    }
+
+    public string? UnavailableReason => IsAvailable ? null : "the simulated device reports no memory";
+
     public IReadOnlyList<MicroBatchTrialArguments> TrialLog => _trials;
 
     public int TrialCount => _trials.Count;

@@ -1,3 +1,4 @@
+using BatchLr.Memory;
 using System;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ public class CpuMemoryProbePeakTests
     public void ResetPeak_ThisProcess_PeakFollowsATensorAndDropsAfterTheReset()
     {
         Assert.True(OperatingSystem.IsLinux(), "VmHWM and clear_refs are Linux's");
-        using IMemoryProbe probe = CpuMemory.ForProcess();
+        using IDeviceMemory probe = CpuMemory.ForProcess();
 
         probe.ResetPeak();
         long before = probe.ReadPeak() ?? throw new InvalidOperationException("this Linux system refuses /proc/self/clear_refs");

@@ -1,3 +1,4 @@
+using BatchLr.Memory;
 using System;
 using System.IO;
 
@@ -10,7 +11,7 @@ public class CpuMemoryProbeTests
     [Fact]
     public void Read_ThisSystem_GivesPlausibleFigures()
     {
-        using IMemoryProbe probe = CpuMemory.ForProcess();
+        using IDeviceMemory probe = CpuMemory.ForProcess();
 
         probe.IsAvailable.Should().BeTrue(probe.UnavailableReason);
         DeviceMemoryInfo info = probe.Read();

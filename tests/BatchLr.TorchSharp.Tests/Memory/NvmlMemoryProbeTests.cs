@@ -1,3 +1,4 @@
+using BatchLr.Memory;
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
@@ -35,7 +36,7 @@ public class NvmlMemoryProbeTests
     public void ForDevice_ThisMachine_IsAvailableExactlyWhereTheDriversLibraryLoads()
     {
         bool driverPresent = NvmlLibrary.DefaultNames.Count > 0 && NativeLibrary.TryLoad(NvmlLibrary.DefaultNames[0], out _);
-        using IMemoryProbe probe = CudaMemory.ForDevice(0);
+        using IDeviceMemory probe = CudaMemory.ForDevice(0);
 
         if (driverPresent)
         {
