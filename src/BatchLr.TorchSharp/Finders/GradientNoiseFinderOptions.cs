@@ -1,3 +1,4 @@
+using BatchLr.Internal;
 using BatchLr.Batching;
 using BatchLr.Feedback;
 using Microsoft.Extensions.Logging;

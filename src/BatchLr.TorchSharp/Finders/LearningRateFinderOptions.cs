@@ -1,3 +1,4 @@
+using BatchLr.Internal;
 using System;
 using Microsoft.Extensions.Logging;
 using System.Globalization;
