@@ -5,6 +5,7 @@ using BatchLr.Feedback;
 using BatchLr.Internal;
 using BatchLr.Scaling;
 using BatchLr.Schedules;
+using BatchLr.Telemetry;
 
 namespace BatchLr;
 
@@ -64,8 +65,10 @@ public sealed class TrainingPlanner
     private readonly double _evaluationSamples;
     private readonly string _fingerprint;
     private readonly EpochBoundary _boundary;
+    private readonly string? _name;
     private double[] _factors;
     private long _skipped;
+    private int _lastBatch;
     private TrainingProgress _progress;
     private double _position;
     private StepPlan _pending;
@@ -114,6 +117,7 @@ public sealed class TrainingPlanner
             _ => double.NaN,
         };
         _boundary = options.EpochBoundary;
+        _name = options.Name;
         _fingerprint = PlannerFingerprint.Of(options);
         if (state is not null)
         {
@@ -216,6 +220,7 @@ public sealed class TrainingPlanner
         if (outcome.Loss is { } loss && _plateau is not null && _plateau.ObserveLoss(loss))
         {
             RefreshFactors();
+            PlannerMetrics.Count(PlannerMetrics.PlateauReductions, _name);
         }
 
         long samples = _progress.Samples + outcome.Samples;
@@ -230,6 +235,9 @@ public sealed class TrainingPlanner
             _stepsSinceShrink = 0;
         }
 
+        PlannerMetrics.Completed(_name, plan, outcome.Samples, _lastBatch);
+        _lastBatch = plan.Batch.GlobalBatchSize;
+        double multiplier = BatchMultiplier;
         _adaptive?.Observe(new BatchFeedback(_progress, executed)
         {
             MaxMicroBatchSize = _microBatchLimit,
@@ -238,6 +246,10 @@ public sealed class TrainingPlanner
             Noise = _noise.Current,
             StepSeconds = outcome.Seconds,
         });
+        if (BatchMultiplier != multiplier)
+        {
+            PlannerMetrics.Count(PlannerMetrics.PlateauBatchChanges, _name);
+        }
     }
 
     /// <summary>Records that the planned step ran out of device memory: the micro-batch limit halves, and the next <see cref="Plan"/> plans the same step again with twice the accumulation.</summary>
@@ -276,6 +288,7 @@ public sealed class TrainingPlanner
         _microBatchLimit = (failed + 1) / 2;
         _stepsSinceShrink = 0;
         _hasPending = false;
+        PlannerMetrics.Count(PlannerMetrics.OutOfMemoryRecoveries, _name);
         return _microBatchLimit;
     }
 
@@ -297,10 +310,19 @@ public sealed class TrainingPlanner
         if (_plateau is { Monitor: PlateauMonitor.ReportedMetric } && _plateau.Report(metric))
         {
             RefreshFactors();
+            PlannerMetrics.Count(PlannerMetrics.PlateauReductions, _name);
         }
 
+        double multiplier = BatchMultiplier;
         _adaptive?.Report(metric);
+        if (BatchMultiplier != multiplier)
+        {
+            PlannerMetrics.Count(PlannerMetrics.PlateauBatchChanges, _name);
+        }
     }
+
+    /// <summary>Gets the batch-size plateau's factor, or 1 without one.</summary>
+    private double BatchMultiplier => _policy is PlateauBatchSizePolicy plateau ? plateau.Multiplier : 1.0;
 
     private static void Validate(TrainingPlannerOptions options)
     {

@@ -7,6 +7,10 @@ namespace BatchLr;
 /// <summary>Configures a <see cref="TrainingPlanner"/>.</summary>
 public sealed class TrainingPlannerOptions
 {
+    /// <summary>Gets or sets a name for the plan, the tag <c>batchlr.plan</c> of every measurement of the <c>BatchLr</c> meter, so several plans in one process can be told apart.</summary>
+    /// <value>The default is <see langword="null"/>: measurements carry no name.</value>
+    public string? Name { get; set; }
+
     /// <summary>Gets or sets the learning-rate (and momentum) schedule of the optimizer's parameter groups, with its reduce-on-plateau part if any.</summary>
     /// <value>Required.</value>
     public OptimizerSchedule? Schedule { get; set; }
