@@ -342,7 +342,7 @@ public sealed class CommandLineTests : CliTestBase
 
         code.Should().Be(0);
         lines.Should().Contain("  batchlr schedule [options]");
-        lines.Select(l => l.Trim().Split(' ')[0]).Should().Contain(["--spec", "--steps", "--metrics", "--dataset-size", "--tokens-per-sample", "--format"]);
+        lines.Select(l => l.Trim().Split(' ')[0]).Should().Contain(["--spec", "--steps", "--metrics", "--dataset-size", "--tokens-per-sample", "--format", "--at"]);
         flagCode.Should().Be(0);
         flagLines.Should().Equal(lines);
     }

@@ -1,12 +1,15 @@
 using System.Collections.Generic;
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using BatchLr.Cli.Inputs;
 using BatchLr.Cli.Output;
 using BatchLr.Cli.Tracing;
+using BatchLr.Schedules;
 
 namespace BatchLr.Cli.Commands;
 
-/// <summary>The <c>batchlr schedule</c> command: prints a spec's schedule, or its training plan, one row per step.</summary>
+/// <summary>The <c>batchlr schedule</c> command: prints a spec's schedule, or its training plan, one row per step or per requested position.</summary>
 internal static class ScheduleCommand
 {
     private const string Description =
@@ -18,6 +21,10 @@ internal static class ScheduleCommand
         When the spec has a "batch" section, the rows are a training plan instead: each step
         consumes its planned global batch, the learning rates include the scaling rule, and
         four columns follow: batch, micro_batch, accumulation, and samples (consumed before the step).
+
+        With --at, the rows are the schedule at the given positions instead: position, then the
+        learning rates and momentum. A reduce-on-plateau schedule or "on_plateau" section is
+        evaluated without reductions; a "batch" section's batch and scaling rule are left out.
         """;
 
     public static Command Create()
@@ -31,20 +38,100 @@ internal static class ScheduleCommand
             HelpName = "FILE",
         };
         Option<long?> datasetSize = SharedOptions.DatasetSize(
-            "samples per epoch, 1 or more, for the epoch clock of a plan (needs a \"batch\" section; required when the plan reads the epoch clock)");
+            "samples per epoch, 1 or more, for the epoch clock of a plan (needs a \"batch\" section; required when the plan reads the epoch clock); with --at, converts positions written in epochs");
         Option<long?> tokensPerSample = SharedOptions.TokensPerSample();
         Option<string> format = SharedOptions.OneOf("--format", "csv, or md for a GitHub markdown table", "csv", "md");
+        var at = new Option<double[]?>("--at")
+        {
+            Description = "positions on the spec's clock, comma-separated, fractions allowed (0,0.5,12.25): prints the schedule there, without reductions on plateau",
+            HelpName = "T,T,...",
+            CustomParser = ParsePositions,
+        };
 
-        var command = new Command("schedule", Description) { spec, steps, metrics, datasetSize, tokensPerSample, format };
+        var command = new Command("schedule", Description) { spec, steps, metrics, datasetSize, tokensPerSample, format, at };
         command.SetAction(parse =>
         {
             var table = new Table(parse.InvocationConfiguration.Output, parse.GetValue(format) == "md");
             ScheduleSpec parsed = InputFiles.ReadSpec(parse.GetRequiredValue(spec));
+            if (parse.GetValue(at) is { Length: > 0 } positions)
+            {
+                RefuseBeside("--at", parse, steps, metrics, tokensPerSample);
+                PrintPositions(parsed.Build(parse.GetValue(datasetSize)), positions, table);
+                return 0;
+            }
+
             double[] reported = parse.GetValue(metrics) is { } path ? InputFiles.ReadMetrics(path) : [];
             PrintSteps(StepTrace.Start(parsed, new TraceInputs(parse.GetValue(steps), reported, parse.GetValue(datasetSize), parse.GetValue(tokensPerSample))), table);
             return 0;
         });
         return command;
+    }
+
+    private static void RefuseBeside(string name, ParseResult parse, params Option[] options)
+    {
+        foreach (Option option in options)
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                throw new UsageException("'" + option.Name + "' cannot be given with '" + name + "', which evaluates the schedule at positions without running it.");
+            }
+        }
+    }
+
+    private static double[]? ParsePositions(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        string text = result.Tokens[0].Value;
+        string[] items = text.Split(',');
+        var positions = new double[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            string item = items[i].Trim();
+            if (!double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out positions[i]) || !double.IsFinite(positions[i]) || positions[i] < 0)
+            {
+                result.AddError("'--at' is '" + text + "'; each position must be a finite number 0 or more, the positions separated by commas, and '" + item + "' is not.");
+                return null;
+            }
+        }
+
+        return positions;
+    }
+
+    private static void PrintPositions(OptimizerSchedule schedule, double[] positions, Table table)
+    {
+        int groups = schedule.GroupCount;
+        var columns = new List<string> { "position" };
+        Table.AddGroupColumns(columns, "lr", groups);
+        if (schedule.HasMomentum)
+        {
+            Table.AddGroupColumns(columns, "momentum", groups);
+        }
+
+        table.WriteHeader(columns);
+        var cells = new List<string>(columns.Count);
+        foreach (double position in positions)
+        {
+            cells.Clear();
+            cells.Add(Table.Format(position));
+            for (int g = 0; g < groups; g++)
+            {
+                cells.Add(Table.Format(schedule.GetLearningRateAt(g, position)));
+            }
+
+            if (schedule.HasMomentum)
+            {
+                for (int g = 0; g < groups; g++)
+                {
+                    cells.Add(Table.Format(schedule.GetMomentumAt(g, position)));
+                }
+            }
+
+            table.WriteRow(cells);
+        }
     }
 
     private static void PrintSteps(StepTrace trace, Table table)
