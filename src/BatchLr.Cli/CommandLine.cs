@@ -20,7 +20,7 @@ internal static class CommandLine
 
     private const string Description =
         """
-        Learning-rate and batch-size schedules from a JSON spec (docs/spec.md): print them, check them.
+        Learning-rate and batch-size schedules from a JSON spec (docs/spec.md): print them, check them, draw them.
         """;
 
     /// <summary>The name the tool is installed under (ToolCommandName); System.CommandLine 2.0 names the root command after the executable, BatchLr.Cli.</summary>
@@ -30,6 +30,7 @@ internal static class CommandLine
     {
         ScheduleCommand.Create(),
         ValidateCommand.Create(),
+        PlotCommand.Create(),
     };
 
     public static int Run(string[] args, TextWriter output, TextWriter error)

@@ -331,7 +331,7 @@ public sealed class CommandLineTests : CliTestBase
         code.Should().Be(0);
         error.Should().BeEmpty();
         lines.Should().ContainInOrder("Usage:", "  batchlr [command] [options]");
-        lines.Select(l => l.Trim().Split(' ')[0]).Should().Contain(["schedule", "validate"]);
+        lines.Select(l => l.Trim().Split(' ')[0]).Should().Contain(["schedule", "validate", "plot"]);
     }
 
     [Fact]

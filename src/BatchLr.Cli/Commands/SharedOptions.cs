@@ -51,6 +51,15 @@ internal static class SharedOptions
         return option;
     }
 
+    /// <summary>Creates an option that takes a whole number from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
+    public static Option<int> BoundedNumber(string name, string description, int minimum, int maximum, int defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => result.Tokens.Count == 0 ? defaultValue : (int)(ParseWholeNumber(result, name, minimum, maximum) ?? defaultValue),
+    };
+
     private static Option<long?> WholeNumber(string name, string description) => new(name)
     {
         Description = description,
