@@ -1,16 +1,12 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Linq;
+using BatchLr.Cli.Tests.TestSupport;
 
 namespace BatchLr.Cli.Tests;
 
-public sealed class CommandLineTests : IDisposable
+public sealed class CommandLineTests : CliTestBase
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("batchlr-cli-tests-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     [Fact]
     public void Run_StepLR_PrintsOneRowPerStepFromTheFormula()
     {
@@ -323,24 +319,75 @@ public sealed class CommandLineTests : IDisposable
         error.Should().Contain("no \"batch\" section");
     }
 
-    [Fact]
-    public void Run_Help_PrintsUsageToStdout()
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    public void Run_Help_PrintsUsageToStdout(string help)
     {
-        (int code, string[] lines, string error) = Run("--help");
+        (int code, string[] lines, string error) = Run(help);
+
+        // System.CommandLine's layout: "Usage:" over the command as the tool is installed, then the options and the commands.
+        code.Should().Be(0);
+        error.Should().BeEmpty();
+        lines.Should().ContainInOrder("Usage:", "  batchlr [command] [options]");
+        lines.Select(l => l.Trim().Split(' ')[0]).Should().Contain(["schedule", "validate", "plot"]);
+    }
+
+    [Fact]
+    public void Run_HelpOfACommand_ListsItsOptions()
+    {
+        (int code, string[] lines, _) = Run("help", "schedule");
+        (int flagCode, string[] flagLines, _) = Run("schedule", "--help");
+
+        code.Should().Be(0);
+        lines.Should().Contain("  batchlr schedule [options]");
+        lines.Select(l => l.Trim().Split(' ')[0]).Should().Contain(["--spec", "--steps", "--metrics", "--dataset-size", "--tokens-per-sample", "--format", "--at"]);
+        flagCode.Should().Be(0);
+        flagLines.Should().Equal(lines);
+    }
+
+    [Fact]
+    public void Run_SuggestDirective_CompletesOptionValues()
+    {
+        // What dotnet-suggest asks the tool for when the shell completes "batchlr schedule --format <TAB>".
+        const string Line = "batchlr schedule --format ";
+
+        (int code, string[] lines, string error) = Run("[suggest:" + Line.Length.ToString(CultureInfo.InvariantCulture) + "]", Line);
 
         code.Should().Be(0);
         error.Should().BeEmpty();
-        lines[0].Should().StartWith("usage: batchlr schedule");
+        lines.Should().Equal("csv", "md");
     }
 
-    private (int Code, string[] Lines, string Error) Run(params string[] args)
+    [Fact]
+    public void Run_SpecNamedWithAnAt_IsAFileNotAResponseFile()
     {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        string[] resolved = args.Select(a => a == "missing.json" ? Path.Combine(_folder, a) : a).ToArray();
-        int code = CommandLine.Run(resolved, output, error);
-        string[] lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        return (code, lines, error.ToString());
+        // A relative name, so the argument itself starts with @, which System.CommandLine would read as a response file.
+        string name = "@batchlr-" + Guid.NewGuid().ToString("N") + ".json";
+        System.IO.File.WriteAllText(name, """{"lr": 0.1, "schedule": {"type": "constant"}}""");
+        try
+        {
+            (int code, string[] lines, string error) = Run("schedule", "--spec", name, "--steps", "1");
+
+            code.Should().Be(0);
+            error.Should().BeEmpty();
+            lines.Should().Equal("step,lr", "0,0.1");
+        }
+        finally
+        {
+            System.IO.File.Delete(name);
+        }
+    }
+
+    [Fact]
+    public void Run_BadUsage_PointsAtTheHelpOfTheCommand()
+    {
+        (int code, string[] lines, string error) = Run("schedule", "--spec", "missing.json", "--steps", "3", "--bogus", "1");
+
+        code.Should().Be(2);
+        lines.Should().BeEmpty();
+        error.Should().Contain("batchlr: ").And.Contain("'--bogus'").And.EndWith("Run 'batchlr schedule --help' for usage." + Environment.NewLine);
     }
 
     [Fact]
@@ -372,12 +419,5 @@ public sealed class CommandLineTests : IDisposable
         planError.Should().Contain("--steps").And.Contain("duration");
         scheduleCode.Should().Be(2);
         scheduleError.Should().Contain("missing option '--steps N'");
-    }
-
-    private string Write(string name, string text)
-    {
-        string path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
     }
 }

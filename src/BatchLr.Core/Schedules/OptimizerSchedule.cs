@@ -133,6 +133,30 @@ public sealed class OptimizerSchedule
         return _momentum![group].Evaluate(progress);
     }
 
+    /// <summary>Returns the learning rate of a group at a position on the clock its schedule reads, before any reduction on plateau.</summary>
+    /// <param name="group">The group index, from 0 to <see cref="GroupCount"/> - 1.</param>
+    /// <param name="position">The position on the schedule's <see cref="LearningRateSchedule.Clock"/>; finite and zero or more, and may be fractional on any clock, as PyTorch's <c>CosineAnnealingWarmRestarts.step(epoch)</c> takes fractional epochs.</param>
+    /// <returns>The learning rate; at a whole position, the one <see cref="GetLearningRate(int, in TrainingProgress)"/> returns for progress that stands there on that clock.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index, or <paramref name="position"/> is negative, NaN or infinite.</exception>
+    public double GetLearningRateAt(int group, double position)
+    {
+        CheckGroup(group);
+        return _learningRates[group].Evaluate(position) * _initialFactors[group];
+    }
+
+    /// <summary>Returns the momentum of a group at a position on the clock its schedule reads.</summary>
+    /// <param name="group">The group index, from 0 to <see cref="GroupCount"/> - 1.</param>
+    /// <param name="position">The position on the momentum schedule's <see cref="LearningRateSchedule.Clock"/>; finite and zero or more, and may be fractional.</param>
+    /// <returns>The momentum.</returns>
+    /// <exception cref="InvalidOperationException">This schedule does not drive the momentum.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="group"/> is not a group index, or <paramref name="position"/> is negative, NaN or infinite.</exception>
+    public double GetMomentumAt(int group, double position)
+    {
+        CheckMomentum();
+        CheckGroup(group);
+        return _momentum![group].Evaluate(position);
+    }
+
     /// <summary>Creates the state of the reduce-on-plateau part, at the start of training.</summary>
     internal ReduceOnPlateau? CreatePlateau() => _plateau is null ? null : new ReduceOnPlateau(_plateau, _initialFactors);
 

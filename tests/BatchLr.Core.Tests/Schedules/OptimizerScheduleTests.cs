@@ -20,6 +20,58 @@ public class OptimizerScheduleTests
     }
 
     [Fact]
+    public void GetLearningRateAt_FractionalPositions_ReadEachGroupsScheduleOnItsClock()
+    {
+        // SGDR with T_0 = 10 (PyTorch's CosineAnnealingWarmRestarts stepped with fractional epochs): at t = 12.5 the
+        // second cycle has run 2.5 of 10, so lr = 0.1 · (1 + cos(π · 0.25)) / 2. Group 1 reads samples: 250.5 of 1000.
+        var optimizer = new OptimizerSchedule(
+            [Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, Period = 10 }), Schedule.Linear(1, 0, 1000).On(ProgressClock.Samples)]);
+
+        Approx.Equal(0.1 * (1 + Math.Cos(Math.PI * 0.25)) / 2, optimizer.GetLearningRateAt(0, 12.5));
+        Approx.Equal(1 - (250.5 / 1000), optimizer.GetLearningRateAt(1, 250.5));
+        foreach (long step in (long[])[0, 3, 10, 17])
+        {
+            // At a whole position, the value a TrainingProgress standing there on every clock gives.
+            var progress = new TrainingProgress(step, samples: step);
+            optimizer.GetLearningRateAt(0, step).Should().Be(optimizer.GetLearningRate(0, progress));
+            optimizer.GetLearningRateAt(1, step).Should().Be(optimizer.GetLearningRate(1, progress));
+        }
+    }
+
+    [Fact]
+    public void GetLearningRateAt_ConstantWithPlateau_IsTheStartingRateAtAnyPosition()
+    {
+        OptimizerSchedule schedule = OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions(), [0.1, 0.05]);
+
+        schedule.GetLearningRateAt(0, 7.25).Should().Be(0.1);
+        schedule.GetLearningRateAt(1, 0).Should().Be(0.05);
+    }
+
+    [Fact]
+    public void GetMomentumAt_OneCycleCompanion_FollowsTheFormulaBetweenSteps()
+    {
+        // Linear annealing from max_momentum 22 at 0 down to base_momentum 1 at the peak, step 2 (pct_start 0.3 of 10 is 3 - 1):
+        // halfway, at 1, it is 11.5.
+        var options = new OneCycleOptions { MaxLearningRate = 25, FinalDivFactor = 2, BaseMomentum = 1, MaxMomentum = 22, TotalSteps = 10, AnnealStrategy = AnnealShape.Linear };
+        var optimizer = new OptimizerSchedule([Schedule.OneCycle(options)], [Schedule.OneCycleMomentum(options)]);
+
+        Approx.Equal(11.5, optimizer.GetMomentumAt(0, 1));
+        Approx.Equal(22, optimizer.GetMomentumAt(0, 0));
+        optimizer.GetMomentumAt(0, 2).Should().Be(optimizer.GetMomentum(0, TrainingProgress.AtStep(2)));
+    }
+
+    [Fact]
+    public void GetLearningRateAt_BadArguments_Throw()
+    {
+        var optimizer = new OptimizerSchedule([Schedule.Constant(0.1)]);
+
+        ((Action)(() => optimizer.GetLearningRateAt(0, -0.5))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("position");
+        ((Action)(() => optimizer.GetLearningRateAt(0, double.NaN))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("position");
+        ((Action)(() => optimizer.GetLearningRateAt(1, 0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group");
+        ((Action)(() => optimizer.GetMomentumAt(0, 0))).Should().Throw<InvalidOperationException>().WithMessage("*HasMomentum*");
+    }
+
+    [Fact]
     public void Reads_LearningRateAndMomentumSchedules_NamesEveryClockUsedAndNoOther()
     {
         var schedule = new OptimizerSchedule(
