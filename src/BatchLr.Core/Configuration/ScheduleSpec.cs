@@ -193,7 +193,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         {
             if (Array.IndexOf(Keys, key) < 0)
             {
-                throw SpecErrors.Unknown("$." + key, "the spec", Keys);
+                throw SpecErrors.Unknown("$", key, "the spec", Keys);
             }
         }
 
