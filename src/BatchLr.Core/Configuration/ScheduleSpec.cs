@@ -51,22 +51,22 @@ namespace BatchLr;
 /// </remarks>
 public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
 {
-    private const string RatesKey = "lr";
-    private const string ClockKey = "clock";
-    private const string ScheduleKey = "schedule";
-    private const string BatchKey = "batch";
-    private const string ScalingKey = "scaling";
-    private const string MicroBatchKey = "max_micro_batch_size";
-    private const string PlateauKey = SpecCatalog.PlateauKey;
-    private const string DurationKey = "duration";
-    private const string EvaluationKey = "evaluation_interval";
-    private const string BoundaryKey = "epoch_boundary";
+    internal const string RatesKey = "lr";
+    internal const string ClockKey = "clock";
+    internal const string ScheduleKey = "schedule";
+    internal const string BatchKey = "batch";
+    internal const string ScalingKey = "scaling";
+    internal const string MicroBatchKey = "max_micro_batch_size";
+    internal const string PlateauKey = SpecCatalog.PlateauKey;
+    internal const string DurationKey = "duration";
+    internal const string EvaluationKey = "evaluation_interval";
+    internal const string BoundaryKey = "epoch_boundary";
 
-    private static readonly string[] Keys = [RatesKey, ClockKey, ScheduleKey, PlateauKey, BatchKey, ScalingKey, MicroBatchKey, DurationKey, EvaluationKey, BoundaryKey];
+    internal static readonly string[] Keys = [RatesKey, ClockKey, ScheduleKey, PlateauKey, BatchKey, ScalingKey, MicroBatchKey, DurationKey, EvaluationKey, BoundaryKey];
 
-    private static readonly string[] BoundaryNames = ["continue", "keep", "drop"];
+    internal static readonly string[] BoundaryNames = ["continue", "keep", "drop"];
 
-    private static readonly string[] ClockNames = ["steps", "samples", "tokens", "epochs"];
+    internal static readonly string[] ClockNames = ["steps", "samples", "tokens", "epochs"];
 
     private readonly double[] _rates;
     private readonly bool _ratesAreArray;
@@ -86,6 +86,17 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         _plan = plan;
         _json = Write();
     }
+
+    /// <summary>Gets the JSON Schema (draft 2020-12) of the spec, generated from the spec types.</summary>
+    /// <value>
+    /// The schema as indented JSON text, the same on every call. It names every type and parameter (anything else is refused),
+    /// the JSON type of each value, what is required, the defaults, the choices and the ranges a parameter has whatever the others
+    /// say; positions take a number or a unit string (<c>"2ep"</c>, <c>"1000ba"</c>, <c>"0.1dur"</c>). A spec it refuses,
+    /// <see cref="Parse(string)"/> refuses too; rules that join values (per-group lengths, ascending milestones, the number in a
+    /// unit string) are checked by <see cref="Parse(string)"/> only. <c>docs/spec.schema.json</c> in the repository is a copy,
+    /// for editors and other languages.
+    /// </value>
+    public static string JsonSchema => SpecSchema.Text;
 
     /// <summary>Gets the number of parameter groups: the length of <c>lr</c> when it is an array, otherwise 1.</summary>
     public int GroupCount => _rates.Length;
@@ -193,7 +204,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         {
             if (Array.IndexOf(Keys, key) < 0)
             {
-                throw SpecErrors.Unknown("$." + key, "the spec", Keys);
+                throw SpecErrors.Unknown("$", key, "the spec", Keys);
             }
         }
 

@@ -29,9 +29,9 @@ internal static partial class SpecCatalog
     public static IReadOnlyDictionary<string, SpecParameter[]> ScalingTypes { get; } = new Dictionary<string, SpecParameter[]>(StringComparer.Ordinal)
     {
         ["none"] = [],
-        ["linear"] = [SpecParameter.Integer(ReferenceKey)],
-        ["sqrt"] = [SpecParameter.Integer(ReferenceKey)],
-        ["adascale"] = [SpecParameter.Integer(ReferenceKey)],
+        ["linear"] = [SpecParameter.Integer(ReferenceKey).Within(SpecRange.AtLeast(1))],
+        ["sqrt"] = [SpecParameter.Integer(ReferenceKey).Within(SpecRange.AtLeast(1))],
+        ["adascale"] = [SpecParameter.Integer(ReferenceKey).Within(SpecRange.AtLeast(1))],
     };
 
     /// <summary>Gets the canonical scaling node used when the spec has a batch section but no scaling section.</summary>
@@ -92,23 +92,23 @@ internal static partial class SpecCatalog
 
     private static SpecParameter[] ConstraintParameters() =>
     [
-        SpecParameter.Integer("min_batch_size", 1),
-        SpecParameter.OptionalInteger("max_batch_size"),
-        SpecParameter.Integer("multiple", 1),
-        SpecParameter.Integer("replicas", 1),
-        SpecParameter.OptionalNumbers("elastic_replica_counts"),
+        SpecParameter.Integer("min_batch_size", 1).Within(SpecRange.AtLeast(1)),
+        SpecParameter.OptionalInteger("max_batch_size").Within(SpecRange.AtLeast(1)),
+        SpecParameter.Integer("multiple", 1).Within(SpecRange.AtLeast(1)),
+        SpecParameter.Integer("replicas", 1).Within(SpecRange.AtLeast(1)),
+        SpecParameter.OptionalNumbers("elastic_replica_counts").Within(SpecRange.AtLeast(1)),
     ];
 
     private static IEnumerable<BatchType> BatchTypeList()
     {
         yield return new BatchType(
             "fixed",
-            [SpecParameter.Integer("batch_size")],
+            [SpecParameter.Integer("batch_size").Within(SpecRange.AtLeast(1))],
             static (node, c) => Call(node, c, () => BatchSizePolicy.Fixed(Int(node, "batch_size"), c.Constraints), ("batchSize", "batch_size")));
 
         yield return new BatchType(
             "steps",
-            [SpecParameter.Numbers("milestones").AsPosition(), SpecParameter.Numbers("sizes"), ClockParameter("steps")],
+            [SpecParameter.Numbers("milestones").AsPosition().Within(SpecRange.NotNegative), SpecParameter.Numbers("sizes").Within(SpecRange.AtLeast(1)), ClockParameter("steps")],
             static (node, c) =>
             {
                 double[] milestones = node.Numbers("milestones");
@@ -132,7 +132,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "linear_ramp",
-            [SpecParameter.Integer("start"), SpecParameter.Integer("increment"), SpecParameter.Number("ramp_samples").AsPosition(ProgressClock.Samples), SpecParameter.Integer("target")],
+            [SpecParameter.Integer("start").Within(SpecRange.AtLeast(1)), SpecParameter.Integer("increment").Within(SpecRange.AtLeast(1)), SpecParameter.Number("ramp_samples").AsPosition(ProgressClock.Samples).Within(SpecRange.Positive), SpecParameter.Integer("target").Within(SpecRange.AtLeast(1))],
             static (node, c) => Call(
                 node,
                 c,
@@ -144,7 +144,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "token_ramp",
-            [SpecParameter.Integer("start"), SpecParameter.Integer("target"), SpecParameter.Number("ramp_tokens").AsPosition(ProgressClock.Tokens)],
+            [SpecParameter.Integer("start").Within(SpecRange.AtLeast(1)), SpecParameter.Integer("target").Within(SpecRange.AtLeast(1)), SpecParameter.Number("ramp_tokens").AsPosition(ProgressClock.Tokens).Within(SpecRange.Positive)],
             static (node, c) => Call(
                 node,
                 c,
@@ -156,10 +156,10 @@ internal static partial class SpecCatalog
         yield return new BatchType(
             "geometric",
             [
-                SpecParameter.Integer("initial"),
-                SpecParameter.Number("factor"),
-                SpecParameter.Number("interval").AsPosition(),
-                SpecParameter.Integer("maximum"),
+                SpecParameter.Integer("initial").Within(SpecRange.AtLeast(1)),
+                SpecParameter.Number("factor").Within(SpecRange.Above(1)),
+                SpecParameter.Number("interval").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Integer("maximum").Within(SpecRange.AtLeast(1)),
                 ClockParameter("epochs"),
             ],
             static (node, c) => Call(
@@ -173,7 +173,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "cyclic",
-            [SpecParameter.Integer("minimum"), SpecParameter.Integer("maximum"), SpecParameter.Number("period").AsPosition(), ClockParameter("steps")],
+            [SpecParameter.Integer("minimum").Within(SpecRange.AtLeast(1)), SpecParameter.Integer("maximum").Within(SpecRange.AtLeast(1)), SpecParameter.Number("period").AsPosition().Within(SpecRange.Positive), ClockParameter("steps")],
             static (node, c) => Call(
                 node,
                 c,
@@ -184,7 +184,7 @@ internal static partial class SpecCatalog
 
         yield return new BatchType(
             "decay_equivalent",
-            [SpecParameter.Integer("reference_batch_size"), SpecParameter.Integer("maximum_batch_size"), SpecParameter.Number("warmup", 0.0)],
+            [SpecParameter.Integer("reference_batch_size").Within(SpecRange.AtLeast(1)), SpecParameter.Integer("maximum_batch_size").Within(SpecRange.AtLeast(1)), SpecParameter.Number("warmup", 0.0).Within(SpecRange.NotNegative)],
             static (node, c) =>
             {
                 if (SpecCatalog.Lookup(c.ScheduleType).Reactive)
@@ -209,10 +209,10 @@ internal static partial class SpecCatalog
         yield return new BatchType(
             "noise_adaptive",
             [
-                SpecParameter.Integer("initial_batch_size"),
-                SpecParameter.Number("target_multiple", 1.0),
-                SpecParameter.Number("max_change_factor", 2.0),
-                SpecParameter.Integer("update_interval", 100),
+                SpecParameter.Integer("initial_batch_size").Within(SpecRange.AtLeast(1)),
+                SpecParameter.Number("target_multiple", 1.0).Within(SpecRange.Positive),
+                SpecParameter.Number("max_change_factor", 2.0).Within(SpecRange.Above(1)),
+                SpecParameter.Integer("update_interval", 100).Within(SpecRange.AtLeast(1)),
             ],
             static (node, c) => Call(
                 node,
@@ -233,11 +233,11 @@ internal static partial class SpecCatalog
         yield return new BatchType(
             "goodput",
             [
-                SpecParameter.Integer("initial_batch_size"),
-                SpecParameter.Number("candidate_ratio", 2.0),
-                SpecParameter.Number("switch_threshold", 0.05),
-                SpecParameter.Integer("update_interval", 50),
-                SpecParameter.Number("residual_threshold", 0.25),
+                SpecParameter.Integer("initial_batch_size").Within(SpecRange.AtLeast(1)),
+                SpecParameter.Number("candidate_ratio", 2.0).Within(SpecRange.Above(1)),
+                SpecParameter.Number("switch_threshold", 0.05).Within(SpecRange.NotNegative),
+                SpecParameter.Integer("update_interval", 50).Within(SpecRange.AtLeast(1)),
+                SpecParameter.Number("residual_threshold", 0.25).Within(SpecRange.Positive),
             ],
             static (node, c) => Call(
                 node,

@@ -13,19 +13,19 @@ internal static partial class SpecCatalog
     {
         yield return new SpecType(
             "linear",
-            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition()],
+            [WarmupParameter(), TrainingParameter()],
             static (node, c) => HuggingFaceWarmup(node, c, Schedule.Linear(c.BaseRate, 0.0, DecayLength(node))))
         { Check = CheckWarmup };
 
         yield return new SpecType(
             "cosine",
-            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition(), SpecParameter.Number("num_cycles", 0.5)],
+            [WarmupParameter(), TrainingParameter(), SpecParameter.Number("num_cycles", 0.5).Within(SpecRange.NotNegative)],
             static (node, c) => HuggingFaceWarmup(node, c, Waves(node, c, 0.0)))
         { Check = CheckWarmup };
 
         yield return new SpecType(
             "cosine_with_restarts",
-            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition(), SpecParameter.Number("num_cycles", 1.0)],
+            [WarmupParameter(), TrainingParameter(), SpecParameter.Number("num_cycles", 1.0).Within(SpecRange.Positive)],
             static (node, c) =>
             {
                 double length = DecayLength(node);
@@ -47,7 +47,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "polynomial",
-            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.Number(Training).AsPosition(), SpecParameter.Number("lr_end", 1e-7), SpecParameter.Number("power", 1.0)],
+            [WarmupParameter(), TrainingParameter(), SpecParameter.Number("lr_end", 1e-7).Within(SpecRange.NotNegative), SpecParameter.Number("power", 1.0).Within(SpecRange.Positive)],
             static (node, c) =>
             {
                 double end = NonNegative(node, "lr_end");
@@ -69,13 +69,13 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "constant_with_warmup",
-            [SpecParameter.Number(Warmup, 0).AsPosition()],
+            [WarmupParameter()],
             static (node, c) => HuggingFaceWarmup(node, c, Schedule.Constant(c.BaseRate)))
         { Check = CheckWarmup };
 
         yield return new SpecType(
             "inverse_sqrt",
-            [SpecParameter.Number(Warmup, 0).AsPosition(), SpecParameter.OptionalNumber("timescale").AsPosition()],
+            [WarmupParameter(), SpecParameter.OptionalNumber("timescale").AsPosition().Within(SpecRange.Positive)],
             static (node, c) => HuggingFaceWarmup(
                 node,
                 c,
@@ -95,11 +95,11 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "cosine_with_min_lr",
             [
-                SpecParameter.Number(Warmup, 0).AsPosition(),
-                SpecParameter.Number(Training).AsPosition(),
-                SpecParameter.Number("num_cycles", 0.5),
-                SpecParameter.OptionalNumber("min_lr"),
-                SpecParameter.OptionalNumber("min_lr_rate"),
+                WarmupParameter(),
+                TrainingParameter(),
+                SpecParameter.Number("num_cycles", 0.5).Within(SpecRange.NotNegative),
+                SpecParameter.OptionalNumber("min_lr").Within(SpecRange.NotNegative),
+                SpecParameter.OptionalNumber("min_lr_rate").Within(SpecRange.Fraction),
             ],
             static (node, c) => HuggingFaceWarmup(node, c, Waves(node, c, MinRatio(node, c))))
         { Check = CheckMinimum };
@@ -107,12 +107,12 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "cosine_warmup_with_min_lr",
             [
-                SpecParameter.Number(Warmup, 0).AsPosition(),
-                SpecParameter.Number(Training).AsPosition(),
-                SpecParameter.Number("num_cycles", 0.5),
-                SpecParameter.OptionalNumber("min_lr"),
-                SpecParameter.OptionalNumber("min_lr_rate"),
-                SpecParameter.OptionalNumber("warmup_lr_rate"),
+                WarmupParameter(),
+                TrainingParameter(),
+                SpecParameter.Number("num_cycles", 0.5).Within(SpecRange.NotNegative),
+                SpecParameter.OptionalNumber("min_lr").Within(SpecRange.NotNegative),
+                SpecParameter.OptionalNumber("min_lr_rate").Within(SpecRange.Fraction),
+                SpecParameter.OptionalNumber("warmup_lr_rate").Within(SpecRange.Fraction),
             ],
             static (node, c) =>
             {
@@ -143,14 +143,14 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "warmup_stable_decay",
             [
-                SpecParameter.Number(Warmup, 0).AsPosition(),
-                SpecParameter.Number("num_decay_steps").AsPosition(),
-                SpecParameter.OptionalNumber("num_stable_steps").AsPosition(),
-                SpecParameter.OptionalNumber(Training).AsPosition(),
+                WarmupParameter(),
+                SpecParameter.Number("num_decay_steps").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.OptionalNumber("num_stable_steps").AsPosition().Within(SpecRange.NotNegative),
+                SpecParameter.OptionalNumber(Training).AsPosition().Within(SpecRange.Positive),
                 SpecParameter.Choice("warmup_type", "linear", "linear", "cosine", "1-sqrt"),
                 SpecParameter.Choice("decay_type", "cosine", "linear", "cosine", "1-sqrt"),
-                SpecParameter.Number("min_lr_ratio", 0.0),
-                SpecParameter.Number("num_cycles", 0.5),
+                SpecParameter.Number("min_lr_ratio", 0.0).Within(SpecRange.Fraction),
+                SpecParameter.Number("num_cycles", 0.5).Within(SpecRange.Positive),
             ],
             static (node, c) =>
             {
@@ -217,6 +217,10 @@ internal static partial class SpecCatalog
             },
         };
     }
+
+    private static SpecParameter WarmupParameter() => SpecParameter.Number(Warmup, 0).AsPosition().Within(SpecRange.NotNegative);
+
+    private static SpecParameter TrainingParameter() => SpecParameter.Number(Training).AsPosition().Within(SpecRange.Positive);
 
     private static void CheckMinimum(SpecNode node)
     {

@@ -10,7 +10,7 @@ internal static partial class SpecCatalog
     {
         yield return new SpecType(
             "exponential_decay",
-            [SpecParameter.Number("decay_rate"), SpecParameter.Number("decay_steps").AsPosition(), SpecParameter.Flag("staircase", false)],
+            [SpecParameter.Number("decay_rate").Within(SpecRange.Positive), SpecParameter.Number("decay_steps").AsPosition().Within(SpecRange.Positive), SpecParameter.Flag("staircase", false)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -21,7 +21,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "inverse_time_decay",
-            [SpecParameter.Number("decay_rate"), SpecParameter.Number("decay_steps").AsPosition(), SpecParameter.Flag("staircase", false)],
+            [SpecParameter.Number("decay_rate").Within(SpecRange.NotNegative), SpecParameter.Number("decay_steps").AsPosition().Within(SpecRange.Positive), SpecParameter.Flag("staircase", false)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -32,7 +32,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "piecewise_constant",
-            [SpecParameter.Numbers("boundaries").AsPosition(), SpecParameter.Numbers("values")],
+            [SpecParameter.Numbers("boundaries").AsPosition().Within(SpecRange.NotNegative), SpecParameter.Numbers("values").Within(SpecRange.NotNegative)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -42,7 +42,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "piecewise_linear",
-            [SpecParameter.Numbers("positions").AsPosition(), SpecParameter.Numbers("values")],
+            [SpecParameter.Numbers("positions").AsPosition().Within(SpecRange.NotNegative), SpecParameter.Numbers("values").Within(SpecRange.NotNegative)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -52,7 +52,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "noam",
-            [SpecParameter.Number("model_size"), SpecParameter.Number("warmup_steps").AsPosition(), SpecParameter.Number("factor", 1.0)],
+            [SpecParameter.Number("model_size").Within(SpecRange.Positive), SpecParameter.Number("warmup_steps").AsPosition().Within(SpecRange.Positive), SpecParameter.Number("factor", 1.0).Within(SpecRange.Positive)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -64,13 +64,13 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "tanh_decay",
             [
-                SpecParameter.Number("t_initial").AsPosition(),
-                SpecParameter.Number("lr_min", 0.0),
+                SpecParameter.Number("t_initial").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Number("lr_min", 0.0).Within(SpecRange.NotNegative),
                 SpecParameter.Number("lb", -7.0),
                 SpecParameter.Number("ub", 3.0),
-                SpecParameter.Number("cycle_mul", 1.0),
-                SpecParameter.Number("cycle_decay", 1.0),
-                SpecParameter.Integer("cycle_limit", 1),
+                SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
+                SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
+                SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
             ],
             static (node, c) => SpecErrors.Call(
                 node,
@@ -81,13 +81,13 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "cosine_timm",
             [
-                SpecParameter.Number("t_initial").AsPosition(),
-                SpecParameter.Number("lr_min", 0.0),
-                SpecParameter.Number("cycle_mul", 1.0),
-                SpecParameter.Number("cycle_decay", 1.0),
-                SpecParameter.Integer("cycle_limit", 1),
-                SpecParameter.Number("k_decay", 1.0),
-                SpecParameter.Number("warmup_t", 0).AsPosition(),
+                SpecParameter.Number("t_initial").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Number("lr_min", 0.0).Within(SpecRange.NotNegative),
+                SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
+                SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
+                SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
+                SpecParameter.Number("k_decay", 1.0).Within(SpecRange.Positive),
+                SpecParameter.Number("warmup_t", 0).AsPosition().Within(SpecRange.NotNegative),
                 SpecParameter.Number("warmup_lr_init", 0.0),
                 SpecParameter.Flag("warmup_prefix", false),
             ],
@@ -121,8 +121,8 @@ internal static partial class SpecCatalog
             "warmup",
             [
                 SpecParameter.Schedule("schedule"),
-                SpecParameter.Number("warmup_steps").AsPosition(),
-                SpecParameter.Number("start_value", 0.0),
+                SpecParameter.Number("warmup_steps").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Number("start_value", 0.0).Within(SpecRange.NotNegative),
                 SpecParameter.Choice("shape", "linear", "linear", "cosine", "1-sqrt", "exponential"),
                 SpecParameter.Choice("mode", "prefix", "prefix", "overlap"),
             ],
@@ -158,7 +158,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "scale",
-            [SpecParameter.Schedule("schedule"), SpecParameter.Number("factor")],
+            [SpecParameter.Schedule("schedule"), SpecParameter.Number("factor").Within(SpecRange.NotNegative)],
             static (node, c) =>
             {
                 LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);

@@ -16,9 +16,9 @@ internal static partial class SpecCatalog
     public static SpecParameter[] RatePlateauParameters { get; } =
     [
         .. DetectorParameters(),
-        SpecParameter.Number("factor", 0.1),
-        SpecParameter.PerGroup("min_factor", 0.0),
-        SpecParameter.Number("eps", 1e-8),
+        SpecParameter.Number("factor", 0.1).Within(new SpecRange(0, true, 1, true)),
+        SpecParameter.PerGroup("min_factor", 0.0).Within(SpecRange.NotNegative),
+        SpecParameter.Number("eps", 1e-8).Within(SpecRange.NotNegative),
         .. MonitorParameters(),
     ];
 
@@ -26,7 +26,7 @@ internal static partial class SpecCatalog
     public static SpecParameter[] BatchPlateauParameters { get; } =
     [
         .. DetectorParameters(),
-        SpecParameter.Number("factor", 2.0),
+        SpecParameter.Number("factor", 2.0).Within(SpecRange.Positive),
         .. MonitorParameters(),
     ];
 
@@ -63,29 +63,29 @@ internal static partial class SpecCatalog
     private static SpecParameter[] DetectorParameters() =>
     [
         SpecParameter.Choice("mode", "min", "min", "max"),
-        SpecParameter.Integer("patience", 10),
-        SpecParameter.Number("threshold", 1e-4),
+        SpecParameter.Integer("patience", 10).Within(SpecRange.NotNegative),
+        SpecParameter.Number("threshold", 1e-4).Within(SpecRange.NotNegative),
         SpecParameter.Choice("threshold_mode", "rel", "rel", "abs"),
-        SpecParameter.Integer("cooldown", 0),
+        SpecParameter.Integer("cooldown", 0).Within(SpecRange.NotNegative),
     ];
 
     private static SpecParameter[] MonitorParameters() =>
     [
         SpecParameter.Choice("monitor", "metric", "metric", "loss"),
-        SpecParameter.Integer("loss_window", 100),
+        SpecParameter.Integer("loss_window", 100).Within(SpecRange.AtLeast(1)),
     ];
 
     /// <summary>The parameters of PyTorch's ReduceLROnPlateau, in its order, then BatchLr's monitor.</summary>
     private static SpecParameter[] PlateauParameters() =>
     [
         SpecParameter.Choice("mode", "min", "min", "max"),
-        SpecParameter.Number("factor", 0.1),
-        SpecParameter.Integer("patience", 10),
-        SpecParameter.Number("threshold", 1e-4),
+        SpecParameter.Number("factor", 0.1).Within(new SpecRange(0, true, 1, true)),
+        SpecParameter.Integer("patience", 10).Within(SpecRange.NotNegative),
+        SpecParameter.Number("threshold", 1e-4).Within(SpecRange.NotNegative),
         SpecParameter.Choice("threshold_mode", "rel", "rel", "abs"),
-        SpecParameter.Integer("cooldown", 0),
-        SpecParameter.PerGroup("min_lr", 0.0),
-        SpecParameter.Number("eps", 1e-8),
+        SpecParameter.Integer("cooldown", 0).Within(SpecRange.NotNegative),
+        SpecParameter.PerGroup("min_lr", 0.0).Within(SpecRange.NotNegative),
+        SpecParameter.Number("eps", 1e-8).Within(SpecRange.NotNegative),
         .. MonitorParameters(),
     ];
 

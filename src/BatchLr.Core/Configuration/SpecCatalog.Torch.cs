@@ -10,7 +10,7 @@ internal static partial class SpecCatalog
     {
         yield return new SpecType(
             "ConstantLR",
-            [SpecParameter.Number("factor", 1.0 / 3.0), SpecParameter.Number("total_iters", 5).AsPosition()],
+            [SpecParameter.Number("factor", 1.0 / 3.0).Within(SpecRange.Fraction), SpecParameter.Number("total_iters", 5).AsPosition().Within(SpecRange.NotNegative)],
             static (node, c) =>
             {
                 double factor = node.Number("factor");
@@ -28,7 +28,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "LinearLR",
-            [SpecParameter.Number("start_factor", 1.0 / 3.0), SpecParameter.Number("end_factor", 1.0), SpecParameter.Number("total_iters", 5).AsPosition()],
+            [SpecParameter.Number("start_factor", 1.0 / 3.0).Within(new SpecRange(0, true, 1, false)), SpecParameter.Number("end_factor", 1.0).Within(SpecRange.Fraction), SpecParameter.Number("total_iters", 5).AsPosition().Within(SpecRange.Positive)],
             static (node, c) =>
             {
                 double start = node.Number("start_factor");
@@ -52,7 +52,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "StepLR",
-            [SpecParameter.Number("step_size").AsPosition(), SpecParameter.Number("gamma", 0.1)],
+            [SpecParameter.Number("step_size").AsPosition().Within(SpecRange.Positive), SpecParameter.Number("gamma", 0.1).Within(SpecRange.Positive)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -63,7 +63,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "MultiStepLR",
-            [SpecParameter.Numbers("milestones").AsPosition(), SpecParameter.Number("gamma", 0.1)],
+            [SpecParameter.Numbers("milestones").AsPosition().Within(SpecRange.NotNegative), SpecParameter.Number("gamma", 0.1).Within(SpecRange.Positive)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -74,7 +74,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "ExponentialLR",
-            [SpecParameter.Number("gamma")],
+            [SpecParameter.Number("gamma").Within(SpecRange.Positive)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -84,7 +84,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "PolynomialLR",
-            [SpecParameter.Number("total_iters", 5).AsPosition(), SpecParameter.Number("power", 1.0)],
+            [SpecParameter.Number("total_iters", 5).AsPosition().Within(SpecRange.Positive), SpecParameter.Number("power", 1.0).Within(SpecRange.Positive)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -95,7 +95,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "CosineAnnealingLR",
-            [SpecParameter.Number("T_max").AsPosition(), SpecParameter.Number("eta_min", 0.0)],
+            [SpecParameter.Number("T_max").AsPosition().Within(SpecRange.Positive), SpecParameter.Number("eta_min", 0.0).Within(SpecRange.NotNegative)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -106,7 +106,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "CosineAnnealingWarmRestarts",
-            [SpecParameter.Number("T_0").AsPosition(), SpecParameter.Integer("T_mult", 1), SpecParameter.Number("eta_min", 0.0)],
+            [SpecParameter.Number("T_0").AsPosition().Within(SpecRange.Positive), SpecParameter.Integer("T_mult", 1).Within(SpecRange.AtLeast(1)), SpecParameter.Number("eta_min", 0.0).Within(SpecRange.NotNegative)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -125,16 +125,16 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "CyclicLR",
             [
-                SpecParameter.PerGroup("base_lr"),
-                SpecParameter.PerGroup("max_lr"),
-                SpecParameter.Number("step_size_up", 2000).AsPosition(),
-                SpecParameter.OptionalNumber("step_size_down").AsPosition(),
+                SpecParameter.PerGroup("base_lr").Within(SpecRange.NotNegative),
+                SpecParameter.PerGroup("max_lr").Within(SpecRange.NotNegative),
+                SpecParameter.Number("step_size_up", 2000).AsPosition().Within(SpecRange.Positive),
+                SpecParameter.OptionalNumber("step_size_down").AsPosition().Within(SpecRange.Positive),
                 SpecParameter.Choice("mode", "triangular", "triangular", "triangular2", "exp_range"),
-                SpecParameter.Number("gamma", 1.0),
+                SpecParameter.Number("gamma", 1.0).Within(SpecRange.Positive),
                 SpecParameter.OptionalChoice("scale_mode", "cycle", "iterations"),
                 SpecParameter.Flag("cycle_momentum", true),
-                SpecParameter.PerGroup("base_momentum", 0.8),
-                SpecParameter.PerGroup("max_momentum", 0.9),
+                SpecParameter.PerGroup("base_momentum", 0.8).Within(SpecRange.NotNegative),
+                SpecParameter.PerGroup("max_momentum", 0.9).Within(SpecRange.NotNegative),
             ],
             static (node, c) => CyclicCall(node, c, static o => Schedule.Cyclic(o)))
         {
@@ -144,17 +144,17 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "OneCycleLR",
             [
-                SpecParameter.PerGroup("max_lr"),
-                SpecParameter.OptionalInteger("total_steps").AsPosition(),
-                SpecParameter.OptionalInteger("epochs"),
-                SpecParameter.OptionalInteger("steps_per_epoch"),
-                SpecParameter.Number("pct_start", 0.3),
+                SpecParameter.PerGroup("max_lr").Within(SpecRange.Positive),
+                SpecParameter.OptionalInteger("total_steps").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.OptionalInteger("epochs").Within(SpecRange.AtLeast(1)),
+                SpecParameter.OptionalInteger("steps_per_epoch").Within(SpecRange.AtLeast(1)),
+                SpecParameter.Number("pct_start", 0.3).Within(new SpecRange(0, true, 1, true)),
                 SpecParameter.Choice("anneal_strategy", "cos", "cos", "linear"),
                 SpecParameter.Flag("cycle_momentum", true),
-                SpecParameter.PerGroup("base_momentum", 0.85),
-                SpecParameter.PerGroup("max_momentum", 0.95),
-                SpecParameter.Number("div_factor", 25.0),
-                SpecParameter.Number("final_div_factor", 1e4),
+                SpecParameter.PerGroup("base_momentum", 0.85).Within(SpecRange.NotNegative),
+                SpecParameter.PerGroup("max_momentum", 0.95).Within(SpecRange.NotNegative),
+                SpecParameter.Number("div_factor", 25.0).Within(SpecRange.Positive),
+                SpecParameter.Number("final_div_factor", 1e4).Within(SpecRange.Positive),
                 SpecParameter.Flag("three_phase", false),
             ],
             static (node, c) => OneCycleCall(node, c, static o => Schedule.OneCycle(o)))
@@ -188,7 +188,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "SequentialLR",
-            [SpecParameter.Schedules("schedulers"), SpecParameter.Numbers("milestones").AsPosition()],
+            [SpecParameter.Schedules("schedulers"), SpecParameter.Numbers("milestones").AsPosition().Within(SpecRange.Positive)],
             static (node, c) =>
             {
                 SpecNode[] children = node.Children("schedulers");

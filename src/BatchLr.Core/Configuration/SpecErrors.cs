@@ -15,6 +15,18 @@ internal static class SpecErrors
     public static ScheduleSpecException Invalid(string path, string value, string rule) =>
         new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is {value}; it must be {rule}."), path);
 
+    /// <summary>Refuses a name that is not one of <paramref name="known"/>, such as a type name, and hints at the nearest known one.</summary>
+    /// <param name="path">The JSON path of the value.</param>
+    /// <param name="element">The value.</param>
+    /// <param name="known">The names that exist.</param>
+    public static ScheduleSpecException UnknownName(string path, JsonElement element, IReadOnlyCollection<string> known)
+    {
+        string? nearest = element.ValueKind == JsonValueKind.String ? NearestName.Find(element.GetString()!, known) : null;
+        return new(
+            string.Create(CultureInfo.InvariantCulture, $"'{path}' is {Show(element)}; it must be one of {string.Join(", ", known)}.{Hint(nearest, quote: true)}"),
+            path);
+    }
+
     public static ScheduleSpecException Invalid(string path, double value, string rule) => Invalid(path, Guard.Format(value), rule);
 
     public static ScheduleSpecException WrongType(string path, JsonElement element, string rule) => Invalid(path, Show(element), rule);
@@ -26,10 +38,18 @@ internal static class SpecErrors
     public static ScheduleSpecException Missing(string path, string owner) =>
         new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is missing; {owner} requires it."), path);
 
-    public static ScheduleSpecException Unknown(string path, string owner, IEnumerable<string> known)
+    /// <summary>Refuses a key that is not a parameter of its object, and hints at the nearest parameter.</summary>
+    /// <param name="parent">The JSON path of the object.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="owner">What the object is called in messages.</param>
+    /// <param name="known">The parameters of the object.</param>
+    public static ScheduleSpecException Unknown(string parent, string key, string owner, IEnumerable<string> known)
     {
-        string names = string.Join(", ", known);
-        return new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is not a parameter of {owner}; {(names.Length == 0 ? "it takes none" : "it takes " + names)}."), path);
+        string path = parent + "." + key;
+        string[] parameters = [.. known];
+        string names = string.Join(", ", parameters);
+        string hint = Hint(NearestName.Find(key, parameters), quote: false);
+        return new(string.Create(CultureInfo.InvariantCulture, $"'{path}' is not a parameter of {owner}; {(names.Length == 0 ? "it takes none" : "it takes " + names)}.{hint}"), path);
     }
 
     /// <summary>Runs a factory and re-throws its <see cref="ArgumentException"/> with the JSON path of the field it names.</summary>
@@ -137,6 +157,9 @@ internal static class SpecErrors
 
         return null;
     }
+
+    private static string Hint(string? nearest, bool quote) =>
+        nearest is null ? string.Empty : " Did you mean " + (quote ? "\"" + nearest + "\"" : nearest) + "?";
 
     private static string Show(JsonElement element)
     {

@@ -29,6 +29,12 @@ internal sealed record SpecParameter(
     /// <summary>Gets the clock a position is always read on, such as samples for <c>ramp_samples</c>; <see langword="null"/> for the clock of its object or of the spec.</summary>
     public ProgressClock? PositionClock { get; private init; }
 
+    /// <summary>Gets the numbers the parameter accepts whatever the other parameters say (each element of an array); <see langword="null"/> when the JSON Schema states no range.</summary>
+    public SpecRange? Range { get; private init; }
+
+    /// <summary>Returns this parameter with the range its builder checks, which the JSON Schema states.</summary>
+    public SpecParameter Within(SpecRange range) => this with { Range = range };
+
     /// <summary>Returns this parameter marked as a position, read on the clock of its object (its <c>"clock"</c> parameter) or of the spec.</summary>
     public SpecParameter AsPosition() => this with { IsPosition = true };
 

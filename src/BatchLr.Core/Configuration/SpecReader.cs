@@ -45,7 +45,7 @@ internal static class SpecReader
 
         if (!SpecCatalog.TryGetType(name, out SpecType? type))
         {
-            throw SpecErrors.Invalid(typePath, Quote(name), "one of " + string.Join(", ", SpecCatalog.TypeNames));
+            throw SpecErrors.UnknownName(typePath, typeElement, [.. SpecCatalog.TypeNames]);
         }
 
         if (type.Reactive && !topLevel)
@@ -86,7 +86,7 @@ internal static class SpecReader
         string? name = typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : null;
         if (name is null || !types.TryGetValue(name, out SpecParameter[]? parameters))
         {
-            throw SpecErrors.WrongType(typePath, typeElement, "one of " + string.Join(", ", types.Keys));
+            throw SpecErrors.UnknownName(typePath, typeElement, [.. types.Keys]);
         }
 
         return ReadParameters(properties, path, name, family + " " + name, parameters, groups: 1);
@@ -109,7 +109,7 @@ internal static class SpecReader
         Dictionary<string, JsonElement> properties = Properties(element, path);
         if (properties.ContainsKey(TypeKey))
         {
-            throw SpecErrors.Unknown(path + "." + TypeKey, owner, parameters.Select(p => p.Name));
+            throw SpecErrors.Unknown(path, TypeKey, owner, parameters.Select(p => p.Name));
         }
 
         return ReadParameters(properties, path, name, owner, parameters, groups);
@@ -173,7 +173,7 @@ internal static class SpecReader
         {
             if (key != TypeKey && !parameters.Any(p => p.Name == key))
             {
-                throw SpecErrors.Unknown(path + "." + key, owner, parameters.Select(p => p.Name));
+                throw SpecErrors.Unknown(path, key, owner, parameters.Select(p => p.Name));
             }
         }
 

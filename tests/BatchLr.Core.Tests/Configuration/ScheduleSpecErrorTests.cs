@@ -59,6 +59,42 @@ public class ScheduleSpecErrorTests
         Check(json, path, message);
 
     [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_sise": 3}}""", "$.schedule.step_sise", "'$.schedule.step_sise' is not a parameter of StepLR; it takes step_size, gamma. Did you mean step_size?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLR", "setp_size": 3}}""", "$.schedule.setp_size", "*Did you mean step_size?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CosineAnnealingLR", "t_max": 3}}""", "$.schedule.t_max", "*Did you mean T_max?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "linear", "num_warmup_step": 3, "num_training_steps": 10}}""", "$.schedule.num_warmup_step", "*Did you mean num_warmup_steps?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "on_plateau": {"pateince": 3}}""", "$.on_plateau.pateince", "*it takes mode, patience,*Did you mean patience?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_sizes": 32}}""", "$.batch.batch_sizes", "*Did you mean batch_size?*")]
+    [InlineData("""{"lr": 0.1, "shedule": {"type": "constant"}}""", "$.shedule", "'$.shedule' is not a parameter of the spec; it takes lr, clock, schedule,*. Did you mean schedule?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "max_micro_batchsize": 8}""", "$.max_micro_batchsize", "*Did you mean max_micro_batch_size?*")]
+    public void Parse_MistypedParameterOrKey_SuggestsNearestName(string json, string path, string message) =>
+        Check(json, path, message);
+
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLr", "step_size": 3}}""", "$.schedule.type", "'$.schedule.type' is \"StepLr\"; it must be one of ConstantLR, *. Did you mean \"StepLR\"?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "cosine_with_restart", "num_training_steps": 3}}""", "$.schedule.type", "*Did you mean \"cosine_with_restarts\"?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CosineAnealingLR", "T_max": 3}}""", "$.schedule.type", "*Did you mean \"CosineAnnealingLR\"?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "warmup", "warmup_steps": 3, "schedule": {"type": "contsant"}}}""", "$.schedule.schedule.type", "*Did you mean \"constant\"?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixd", "batch_size": 32}}""", "$.batch.type", "*one of fixed, steps,*Did you mean \"fixed\"?*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 32}, "scaling": {"type": "sqr", "reference_batch_size": 32}}""", "$.scaling.type", "*Did you mean \"sqrt\"?*")]
+    public void Parse_MistypedTypeName_SuggestsNearestType(string json, string path, string message) =>
+        Check(json, path, message);
+
+    [Theory]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 3, "momentum": 0.9}}""", "$.schedule.momentum")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "optimizer": "sgd"}""", "$.optimizer")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "Adam"}}""", "$.schedule.type")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": 3}}""", "$.schedule.type")]
+    public void Parse_NameFarFromEveryKnownName_SuggestsNothing(string json, string path)
+    {
+        Action act = () => ScheduleSpec.Parse(json);
+
+        ScheduleSpecException e = act.Should().Throw<ScheduleSpecException>().Which;
+        e.Path.Should().Be(path);
+        e.Message.Should().NotContain("Did you mean");
+    }
+
+    [Theory]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [3], "schedulers": [{"type": "ReduceLROnPlateau"}, {"type": "constant"}]}}""", "$.schedule.schedulers[0].type")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "warmup", "warmup_steps": 2, "schedule": {"type": "reduce_lr_on_plateau"}}}""", "$.schedule.schedule.type")]
     public void Parse_NestedReduceLROnPlateau_NamesPath(string json, string path) =>
