@@ -1,51 +1,111 @@
-// QuickStart: trains a small TorchSharp model while BatchLr plans every step from a JSON spec: the learning
-// rate, the batch size, how the batch is split into micro-batches that fit, when to validate, and when to stop.
-// Run from the repository root: dotnet run --project samples/QuickStart [-- path/to/spec.json]
+// QuickStart: trains a small CNN on real images while BatchLr plans every step from a JSON spec: the learning rate, the
+// batch size, how the batch is split into micro-batches that fit, when to evaluate, and when to stop.
+// Run from the repository root:
+//   dotnet run --project samples/QuickStart                              the embedded UCI digits (nothing to install)
+//   dotnet run --project samples/QuickStart -- --dataset fashion-mnist   Fashion-MNIST (apt-get install dataset-fashion-mnist)
+// Options: --spec FILE, --data-dir DIR (Fashion-MNIST's IDX files), --seed N.
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using BatchLr;
 using BatchLr.TorchSharp;
+using QuickStart.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-torch.random.manual_seed(7);
-
-// Data: y = sin(3x) + noise on [-1, 1], and a held-out set to validate on.
-using var inputs = rand(1024, 1) * 2 - 1;
-using var targets = sin(inputs * 3) + randn(1024, 1) * 0.05;
-using var validationInputs = rand(256, 1) * 2 - 1;
-using var validationTargets = sin(validationInputs * 3);
-
-var model = nn.Sequential(("hidden", nn.Linear(1, 32)), ("act", nn.Tanh()), ("out", nn.Linear(32, 1)));
-var optimizer = optim.SGD(model.parameters(), learningRate: 0.1, momentum: 0.9);
-
-// The plan comes from a spec (schedule.json, next to this file); the loader feeds each step the batch the plan asks for.
-string specPath = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "schedule.json");
-using var loader = PlannedLoader.FromTensors([inputs, targets], new PlannedLoaderOptions { Seed = 7 });
-var planner = new TrainingPlanner(ScheduleSpec.Parse(File.ReadAllText(specPath)).BuildPlannerOptions(loader.Count));
-
-Console.WriteLine("step,lr,batch,micro_batches,epoch,loss,validation_loss");
-while (!planner.IsComplete)
+var options = Options.Parse(args);
+torch.random.manual_seed(options.Seed);
+ImageSet data;
+try
 {
-    // One planned step: rates set, micro-batches weighted and accumulated, optimizer stepped, outcome reported.
-    StepReport step = planner.Step(optimizer, loader, batch => nn.functional.mse_loss(model.forward(batch[0]), batch[1]));
-    StepPlan plan = step.Plan;
-
-    // The plan says when to validate; the reported loss reaches the reduce-on-plateau factor of the next plan.
-    string validation = string.Empty;
-    if (plan.IsEvaluationPoint)
-    {
-        using var noGrad = no_grad();
-        double validationLoss = nn.functional.mse_loss(model.forward(validationInputs), validationTargets).item<float>();
-        planner.Report(validationLoss);
-        validation = validationLoss.ToString("F5", CultureInfo.InvariantCulture);
-    }
-
-    Console.WriteLine(string.Create(
-        CultureInfo.InvariantCulture,
-        $"{plan.Progress.Step},{plan.LearningRate:G6},{plan.Batch.GlobalBatchSize},{plan.Batch.AccumulationSteps},{plan.Progress.Epoch:F3},{step.Loss:F5},{validation}"));
+    data = options.Dataset == "fashion-mnist"
+        ? FashionMnist.Load(options.DataDir ?? FashionMnist.DebianFolder)
+        : Digits.Load(Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz"), options.Seed);
+}
+catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+{
+    Console.Error.WriteLine("quickstart: " + e.Message);
+    return 1;
 }
 
-// Everything a resumed run needs: the model, the optimizer, the planner and the loader's order.
-TrainingCheckpoint.Save(Path.Combine(Path.GetTempPath(), "batchlr-quickstart"), model, optimizer, planner, loader);
+using (data)
+{
+    nn.Module<Tensor, Tensor> model = data.Name == "digits"
+        ? nn.Sequential(("conv", nn.Conv2d(1, 16, 3, padding: 1)), ("relu", nn.ReLU()), ("pool", nn.MaxPool2d(2)), ("flat", nn.Flatten()),
+            ("hidden", nn.Linear(16 * 4 * 4, 64)), ("relu2", nn.ReLU()), ("out", nn.Linear(64, 10)))
+        : nn.Sequential(("conv1", nn.Conv2d(1, 32, 3, padding: 1)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
+            ("conv2", nn.Conv2d(32, 64, 3, padding: 1)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)), ("flat", nn.Flatten()),
+            ("hidden", nn.Linear(64 * 7 * 7, 128)), ("relu3", nn.ReLU()), ("out", nn.Linear(128, 10)));
+    var optimizer = optim.SGD(model.parameters(), learningRate: 0.05, momentum: 0.9);
+
+    // The plan comes from a spec; the loader feeds each step the batch the plan asks for, every image once per epoch.
+    string spec = options.Spec ?? Path.Combine(AppContext.BaseDirectory, data.Name == "digits" ? "schedule.json" : "fashion-mnist.json");
+    using var loader = PlannedLoader.FromTensors([data.TrainImages, data.TrainLabels], new PlannedLoaderOptions { Seed = options.Seed });
+    var planner = new TrainingPlanner(ScheduleSpec.Parse(File.ReadAllText(spec)).BuildPlannerOptions(loader.Count));
+
+    Console.WriteLine($"{data.Name}: {loader.Count} training and {data.TestLabels.shape[0]} test images; spec {Path.GetFileName(spec)}");
+    Console.WriteLine("epoch  step  lr        batch  micro  loss    test_loss  test_acc  samples/s");
+    var clock = Stopwatch.StartNew();
+    double loss = 0;
+    long samplesSince = 0;
+    int batch = 0, micro = 0; // the largest of the epoch: its last batch may be cut to what remains
+    var since = Stopwatch.StartNew();
+    while (!planner.IsComplete)
+    {
+        StepReport step = planner.Step(optimizer, loader, batch => nn.functional.cross_entropy(model.forward(batch[0]), batch[1]));
+        StepPlan plan = step.Plan;
+        loss = (0.9 * loss) + (0.1 * step.Loss);
+        samplesSince += plan.Batch.GlobalBatchSize;
+        (batch, micro) = (Math.Max(batch, plan.Batch.GlobalBatchSize), Math.Max(micro, plan.Batch.MicroBatchSize));
+        if (plan.IsEvaluationPoint)
+        {
+            (double testLoss, double accuracy) = Evaluate(model, data.TestImages, data.TestLabels);
+            planner.Report(testLoss); // reaches the reduce-on-plateau factor of the next plan
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{planner.Progress.Epoch,5:F2}  {planner.Progress.Step,4}  {plan.LearningRate,-8:G3}  {batch,5}  {micro,5}  {loss,6:F4}  {testLoss,9:F4}  {accuracy,8:F4}  {samplesSince / since.Elapsed.TotalSeconds,9:F0}"));
+            (samplesSince, batch, micro) = (0, 0, 0);
+            since.Restart();
+        }
+    }
+
+    (_, double final) = Evaluate(model, data.TestImages, data.TestLabels);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {final:F4} after {planner.Progress.Step} steps in {clock.Elapsed.TotalSeconds:F1} s"));
+}
+
+return 0;
+
+static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels)
+{
+    using var noGrad = no_grad();
+    using var scope = NewDisposeScope();
+    model.eval();
+    Tensor logits = model.forward(images);
+    double loss = nn.functional.cross_entropy(logits, labels).ToDouble();
+    double accuracy = logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().ToDouble();
+    model.train();
+    return (loss, accuracy);
+}
+
+/// <summary>The sample's command line.</summary>
+internal sealed record Options(string Dataset, string? DataDir, string? Spec, int Seed)
+{
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i]] = args[i + 1];
+        }
+
+        string dataset = values.GetValueOrDefault("--dataset", "digits");
+        if (dataset is not ("digits" or "fashion-mnist"))
+        {
+            throw new ArgumentException("--dataset is '" + dataset + "'; it must be digits or fashion-mnist.");
+        }
+
+        return new Options(dataset, values.GetValueOrDefault("--data-dir"), values.GetValueOrDefault("--spec"), int.Parse(values.GetValueOrDefault("--seed", "7"), CultureInfo.InvariantCulture));
+    }
+}
