@@ -38,7 +38,7 @@ using (data)
         : nn.Sequential(("conv1", nn.Conv2d(1, 32, 3, padding: 1)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
             ("conv2", nn.Conv2d(32, 64, 3, padding: 1)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)), ("flat", nn.Flatten()),
             ("hidden", nn.Linear(64 * 7 * 7, 128)), ("relu3", nn.ReLU()), ("out", nn.Linear(128, 10)));
-    var optimizer = optim.SGD(model.parameters(), learningRate: 0.05, momentum: 0.9);
+    var optimizer = optim.SGD(model.parameters(), learningRate: 0.05, momentum: 0.9, nesterov: true, weight_decay: 5e-4);
 
     // The plan comes from a spec; the loader feeds each step the batch the plan asks for, every image once per epoch.
     string spec = options.Spec ?? Path.Combine(AppContext.BaseDirectory, data.Name == "digits" ? "schedule.json" : "fashion-mnist.json");
