@@ -119,26 +119,25 @@ internal static class SpecSchema
         writer.WriteNull("default");
         writer.WriteEndObject();
 
-        writer.WriteStartObject(ScheduleSpec.DurationKey);
-        writer.WriteString("description", "The length of training: a number on the spec's clock, or a length with a unit; null for none.");
-        writer.WriteString("$ref", LengthRef);
-        WriteStrings(writer, "type", ["number", "string", "null"]);
-        writer.WriteNumber("exclusiveMinimum", 0);
-        writer.WriteNull("default");
-        writer.WriteEndObject();
-
-        writer.WriteStartObject(ScheduleSpec.EvaluationKey);
-        writer.WriteString("description", "How often a plan is an evaluation point: a number on the spec's clock, a length with a unit, or a fraction of the duration; null for never.");
-        writer.WriteString("$ref", PositionRef);
-        WriteStrings(writer, "type", ["number", "string", "null"]);
-        writer.WriteNumber("exclusiveMinimum", 0);
-        writer.WriteNull("default");
-        writer.WriteEndObject();
+        WriteLength(writer, ScheduleSpec.DurationKey, LengthRef, "The length of training: a number on the spec's clock, or a length with a unit; null for none.");
+        WriteLength(writer, ScheduleSpec.EvaluationKey, PositionRef, "How often a plan is an evaluation point: a number on the spec's clock, a length with a unit, or a fraction of the duration; null for never.");
 
         writer.WriteStartObject(ScheduleSpec.BoundaryKey);
         writer.WriteString("description", "What a step does when its batch is larger than what remains of the epoch.");
         WriteStrings(writer, "enum", ScheduleSpec.BoundaryNames);
         writer.WriteString("default", ScheduleSpec.BoundaryNames[0]);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a nullable length property: a positive number on the spec's clock or a unit string the reference describes.</summary>
+    private static void WriteLength(Utf8JsonWriter writer, string key, string reference, string description)
+    {
+        writer.WriteStartObject(key);
+        writer.WriteString("description", description);
+        writer.WriteString("$ref", reference);
+        WriteStrings(writer, "type", ["number", "string", "null"]);
+        writer.WriteNumber("exclusiveMinimum", 0);
+        writer.WriteNull("default");
         writer.WriteEndObject();
     }
 

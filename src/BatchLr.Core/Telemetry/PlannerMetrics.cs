@@ -42,6 +42,11 @@ internal static class PlannerMetrics
     /// <summary>Records a completed step: counters, the batch split and each group's learning rate.</summary>
     public static void Completed(string? plan, in StepPlan executed, long samples, int previousBatch)
     {
+        if (!Steps.Enabled && !Samples.Enabled && !BatchSize.Enabled && !BatchSizeChanges.Enabled && !LearningRate.Enabled)
+        {
+            return; // nobody listens: no tags, no reads of the plan
+        }
+
         var tags = new TagList { { PlanTag, plan } };
         Steps.Add(1, tags);
         Samples.Add(samples, tags);
