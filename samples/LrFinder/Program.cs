@@ -16,9 +16,7 @@ torch.random.manual_seed(7);
 ImageSet data;
 try
 {
-    data = dataset == "fashion-mnist"
-        ? FashionMnist.Load(FashionMnist.DebianFolder)
-        : Digits.Load(Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz"), 7);
+    data = Models.Load(dataset, null, 7);
 }
 catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
 {
@@ -28,12 +26,7 @@ catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
 
 using (data)
 {
-    nn.Module<Tensor, Tensor> model = data.Name == "digits"
-        ? nn.Sequential(("conv", nn.Conv2d(1, 16, 3, padding: 1)), ("relu", nn.ReLU()), ("pool", nn.MaxPool2d(2)), ("flat", nn.Flatten()),
-            ("hidden", nn.Linear(16 * 4 * 4, 64)), ("relu2", nn.ReLU()), ("out", nn.Linear(64, 10)))
-        : nn.Sequential(("conv1", nn.Conv2d(1, 32, 3, padding: 1)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
-            ("conv2", nn.Conv2d(32, 64, 3, padding: 1)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)), ("flat", nn.Flatten()),
-            ("hidden", nn.Linear(64 * 7 * 7, 128)), ("relu3", nn.ReLU()), ("out", nn.Linear(128, 10)));
+    nn.Module<Tensor, Tensor> model = Models.For(data);
     var optimizer = optim.SGD(model.parameters(), learningRate: 0.05, momentum: 0.9);
 
     // Each sweep step trains on the next 64 images of a seeded shuffle.
