@@ -10,8 +10,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using BatchLr;
+using BatchLr.Memory;
 using BatchLr.TorchSharp;
 using QuickStart.Data;
+using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,36 +38,60 @@ using (data)
     // The plan comes from a spec; the loader feeds each step the batch the plan asks for, every image once per epoch.
     string spec = options.Spec ?? Path.Combine(AppContext.BaseDirectory, data.Name == "digits" ? "schedule.json" : "fashion-mnist.json");
     using var loader = PlannedLoader.FromTensors([data.TrainImages, data.TrainLabels], new PlannedLoaderOptions { Seed = options.Seed });
-    var planner = new TrainingPlanner(ScheduleSpec.Parse(File.ReadAllText(spec)).BuildPlannerOptions(loader.Count));
+    TrainingPlannerOptions plan = ScheduleSpec.Parse(File.ReadAllText(spec)).BuildPlannerOptions(loader.Count);
 
-    Console.WriteLine($"{data.Name}: {loader.Count} training and {data.TestLabels.shape[0]} test images; spec {Path.GetFileName(spec)}");
-    Console.WriteLine("epoch  step  lr        batch  micro  loss    test_loss  test_acc  samples/s");
-    var clock = Stopwatch.StartNew();
-    double loss = 0;
-    long samplesSince = 0;
-    int batch = 0, micro = 0; // the largest of the epoch: its last batch may be cut to what remains
-    var since = Stopwatch.StartNew();
-    while (!planner.IsComplete)
+    // Memory-aware micro-batches: a few trial steps on the real model find the largest micro-batch this machine's memory
+    // holds, up to the spec's cap; a batch above it is split and its gradients accumulated. The model is left as it was.
+    using (IDeviceMemory memory = CpuMemory.ForProcess())
     {
-        StepReport step = planner.Step(optimizer, loader, batch => nn.functional.cross_entropy(model.forward(batch[0]), batch[1]));
-        StepPlan plan = step.Plan;
-        loss = (0.9 * loss) + (0.1 * step.Loss);
-        samplesSince += plan.Batch.GlobalBatchSize;
-        (batch, micro) = (Math.Max(batch, plan.Batch.GlobalBatchSize), Math.Max(micro, plan.Batch.MicroBatchSize));
-        if (plan.IsEvaluationPoint)
-        {
-            (double testLoss, double accuracy) = Evaluate(model, data.TestImages, data.TestLabels);
-            planner.Report(testLoss); // reaches the reduce-on-plateau factor of the next plan
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{planner.Progress.Epoch,5:F2}  {planner.Progress.Step,4}  {plan.LearningRate,-8:G3}  {batch,5}  {micro,5}  {loss,6:F4}  {testLoss,9:F4}  {accuracy,8:F4}  {samplesSince / since.Elapsed.TotalSeconds,9:F0}"));
-            (samplesSince, batch, micro) = (0, 0, 0);
-            since.Restart();
-        }
+        MicroBatchSelection fit = MicroBatchFinder.Find(
+            model,
+            optimizer,
+            size => nn.functional.cross_entropy(model.forward(data.TrainImages[..size]), data.TrainLabels[..size]),
+            new MicroBatchSelectionOptions { MaxMicroBatchSize = plan.MaxMicroBatchSize, Memory = memory });
+        plan.MaxMicroBatchSize = fit.MicroBatchSize;
     }
 
+    var planner = new TrainingPlanner(plan);
+    TrainingDuration duration = plan.Duration ?? throw new InvalidDataException(spec + " has no duration.");
+    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{data.Name}[/]: {loader.Count} training and {data.TestLabels.shape[0]} test images; spec {Path.GetFileName(spec)}; micro-batches up to {plan.MaxMicroBatchSize}");
+
+    AnsiConsole.WriteLine("epoch   step  lr        batch  loss    test_loss  test_acc");
+    var clock = Stopwatch.StartNew();
+    AnsiConsole.Progress()
+        .AutoClear(false)
+        .Columns(new ProgressBarColumn { Width = 16 }, new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+        .Start(context =>
+        {
+            ProgressTask bar = context.AddTask("starting", maxValue: duration.Value);
+            double loss = double.NaN;
+            var window = new Throughput();
+            int largest = 0; // the largest batch since the last evaluation: an epoch's last batch may be cut to what remains
+            while (!planner.IsComplete)
+            {
+                StepReport step = planner.Step(optimizer, loader, batch => nn.functional.cross_entropy(model.forward(batch[0]), batch[1]));
+                StepPlan now = step.Plan;
+                loss = double.IsNaN(loss) ? step.Loss : (0.9 * loss) + (0.1 * step.Loss);
+                window.Add(now.Batch.GlobalBatchSize);
+                largest = Math.Max(largest, now.Batch.GlobalBatchSize);
+                bar.Value = planner.Progress.On(duration.Clock);
+                bar.Description = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"epoch {planner.Progress.Epoch:F2}  loss {loss:F3}  lr {now.LearningRate:G3}  batch {now.Batch.GlobalBatchSize} = {now.Batch.AccumulationSteps}×{now.Batch.MicroBatchSize}  {window.SamplesPerSecond:F0}/s");
+                if (now.IsEvaluationPoint)
+                {
+                    (double testLoss, double accuracy) = Evaluate(model, data.TestImages, data.TestLabels);
+                    planner.Report(testLoss); // reaches the reduce-on-plateau factor of the next plan
+                    AnsiConsole.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{planner.Progress.Epoch,5:F2}  {planner.Progress.Step,5}  {now.LearningRate,-8:G3}  {largest,5}  {loss,6:F4}  {testLoss,9:F4}  {accuracy,8:F4}"));
+                    largest = 0;
+                }
+            }
+        });
+
     (_, double final) = Evaluate(model, data.TestImages, data.TestLabels);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy {final:F4} after {planner.Progress.Step} steps in {clock.Elapsed.TotalSeconds:F1} s"));
+    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold green]test accuracy {final:F4}[/] after {planner.Progress.Step} steps in {clock.Elapsed.TotalSeconds:F1} s");
 }
 
 return 0;
@@ -100,5 +126,29 @@ internal sealed record Options(string Dataset, string? DataDir, string? Spec, in
         }
 
         return new Options(dataset, values.GetValueOrDefault("--data-dir"), values.GetValueOrDefault("--spec"), int.Parse(values.GetValueOrDefault("--seed", "7"), CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>Samples per second over the last second or so of steps.</summary>
+internal sealed class Throughput
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Queue<(double Seconds, long Samples)> _steps = new();
+    private long _samples;
+
+    public double SamplesPerSecond { get; private set; }
+
+    public void Add(long samples)
+    {
+        double now = _clock.Elapsed.TotalSeconds;
+        _steps.Enqueue((now, samples));
+        _samples += samples;
+        while (_steps.Count > 1 && now - _steps.Peek().Seconds > 1.0)
+        {
+            _samples -= _steps.Dequeue().Samples;
+        }
+
+        (double first, long firstSamples) = _steps.Peek();
+        SamplesPerSecond = now > first ? (_samples - firstSamples) / (now - first) : 0;
     }
 }
