@@ -17,14 +17,15 @@ using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
 
-var options = Options.Parse(args);
-torch.random.manual_seed(options.Seed);
+Options options;
 ImageSet data;
 try
 {
+    options = Options.Parse(args);
+    torch.random.manual_seed(options.Seed);
     data = Models.Load(options.Dataset, options.DataDir, options.Seed);
 }
-catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
 {
     Console.Error.WriteLine("quickstart: " + e.Message);
     return 1;
@@ -114,8 +115,13 @@ internal sealed record Options(string Dataset, string? DataDir, string? Spec, in
     public static Options Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i + 1 < args.Length; i += 2)
+        for (int i = 0; i < args.Length; i += 2)
         {
+            if (args[i] is not ("--dataset" or "--data-dir" or "--spec" or "--seed") || i + 1 == args.Length)
+            {
+                throw new ArgumentException($"'{args[i]}' is not an option or has no value. Options: --dataset digits|fashion-mnist, --data-dir DIR, --spec FILE, --seed N.");
+            }
+
             values[args[i]] = args[i + 1];
         }
 
@@ -125,7 +131,9 @@ internal sealed record Options(string Dataset, string? DataDir, string? Spec, in
             throw new ArgumentException("--dataset is '" + dataset + "'; it must be digits or fashion-mnist.");
         }
 
-        return new Options(dataset, values.GetValueOrDefault("--data-dir"), values.GetValueOrDefault("--spec"), int.Parse(values.GetValueOrDefault("--seed", "7"), CultureInfo.InvariantCulture));
+        return new Options(dataset, values.GetValueOrDefault("--data-dir"), values.GetValueOrDefault("--spec"), int.TryParse(values.GetValueOrDefault("--seed", "7"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed)
+            ? seed
+            : throw new ArgumentException("--seed is '" + values["--seed"] + "'; it must be a whole number."));
     }
 }
 
