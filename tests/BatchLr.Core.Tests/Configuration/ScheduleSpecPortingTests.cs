@@ -1,0 +1,169 @@
+using System;
+using BatchLr.Configuration;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+
+namespace BatchLr.Core.Tests.Configuration;
+
+/// <summary>
+/// The options of the anchors' schedules that docs/porting.md maps to the spec, against values worked from each library's
+/// own formula (the file is named at each test), not from BatchLr.
+/// </summary>
+public class ScheduleSpecPortingTests
+{
+    [Fact]
+    public void CosineDecay_AlphaAndExponent_FollowOptax()
+    {
+        // optax/schedules/_schedule.py, cosine_decay_schedule(init_value=1, decay_steps=10, alpha=0.1, exponent=2):
+        // count = min(count, 10); decayed = (1 - alpha) · (0.5 (1 + cos(π count / 10)))^2 + alpha.
+        LearningRateSchedule schedule = Build("""{"lr": 1.0, "schedule": {"type": "cosine_decay", "decay_steps": 10, "alpha": 0.1, "exponent": 2}}""");
+
+        Approx.Equal(1.0, schedule.Evaluate(0));
+        Approx.Equal((0.9 * 0.25) + 0.1, schedule.Evaluate(5));                 // cosine factor 0.5, squared
+        Approx.Equal((0.9 * Math.Pow(0.5 * (1 + Math.Cos(0.8 * Math.PI)), 2)) + 0.1, schedule.Evaluate(8));
+        Approx.Equal(0.1, schedule.Evaluate(10));
+        Approx.Equal(0.1, schedule.Evaluate(250), because: "optax and Keras clamp the count at decay_steps");
+    }
+
+    [Fact]
+    public void CosineDecay_KerasWarmupTarget_IsTheWarmupWrapper()
+    {
+        // keras/src/optimizers/schedules/learning_rate_schedule.py, CosineDecay(initial_learning_rate=0.01, decay_steps=8,
+        // warmup_target=0.2, warmup_steps=4): step < 4 is 0.01 + (0.2 - 0.01) · step / 4; then 0.2 · decayed(step - 4),
+        // the step clamped at decay_steps + warmup_steps. As a spec: lr = warmup_target, a prefix warmup from
+        // initial_learning_rate.
+        LearningRateSchedule schedule = Build(
+            """{"lr": 0.2, "schedule": {"type": "warmup", "warmup_steps": 4, "start_value": 0.01, "schedule": {"type": "cosine_decay", "decay_steps": 8}}}""");
+
+        for (int step = 0; step < 20; step++)
+        {
+            double expected = step < 4
+                ? 0.01 + ((0.2 - 0.01) * step / 4.0)
+                : 0.2 * 0.5 * (1 + Math.Cos(Math.PI * (Math.Min(step, 12) - 4) / 8.0));
+            Approx.Within(expected, schedule.Evaluate(step), 1e-15, "at step " + step);
+        }
+    }
+
+    [Fact]
+    public void CosineDecay_OptaxWarmupCosineDecaySchedule_IsTheWarmupWrapper()
+    {
+        // optax warmup_cosine_decay_schedule(init_value=0.05, peak_value=0.5, warmup_steps=3, decay_steps=13, end_value=0.05,
+        // exponent=1.5): join_schedules([linear_schedule(0.05, 0.5, 3), cosine_decay_schedule(0.5, 13 - 3, alpha=0.05 / 0.5,
+        // exponent=1.5)], [3]), the second on count - 3.
+        LearningRateSchedule schedule = Build(
+            """{"lr": 0.5, "schedule": {"type": "warmup", "warmup_steps": 3, "start_value": 0.05, "schedule": {"type": "cosine_decay", "decay_steps": 10, "alpha": 0.1, "exponent": 1.5}}}""");
+
+        for (int count = 0; count < 20; count++)
+        {
+            double expected = count < 3
+                ? 0.05 + ((0.5 - 0.05) * count / 3.0)
+                : 0.5 * ((0.9 * Math.Pow(0.5 * (1 + Math.Cos(Math.PI * Math.Min(count - 3, 10) / 10.0)), 1.5)) + 0.1);
+            Approx.Equal(expected, schedule.Evaluate(count), 1e-12, "at count " + count);
+        }
+    }
+
+    [Fact]
+    public void PolynomialDecay_Cycle_FollowsKeras()
+    {
+        // keras learning_rate_schedule.py, PolynomialDecay(0.05, decay_steps=10, end_learning_rate=0.001, power=0.5, cycle=True):
+        // decay_steps · ceil(step / decay_steps), the multiplier 1 at step 0; (0.05 - 0.001) · (1 - step / D)^0.5 + 0.001.
+        LearningRateSchedule schedule = Build("""{"lr": 0.05, "schedule": {"type": "polynomial_decay", "decay_steps": 10, "end_learning_rate": 0.001, "power": 0.5, "cycle": true}}""");
+
+        Approx.Equal(0.05, schedule.Evaluate(0));
+        Approx.Equal((0.049 * Math.Sqrt(0.5)) + 0.001, schedule.Evaluate(5));     // D = 10
+        Approx.Equal(0.001, schedule.Evaluate(10));                             // D = 10: 1 - 10/10
+        Approx.Equal((0.049 * Math.Sqrt(0.25)) + 0.001, schedule.Evaluate(15));  // D = 20: 1 - 15/20
+        Approx.Equal((0.049 * Math.Sqrt(1 - (21.0 / 30))) + 0.001, schedule.Evaluate(21)); // D = 30
+    }
+
+    [Fact]
+    public void PolynomialDecay_WithoutCycle_HoldsTheEndAsKerasDoes()
+    {
+        // Keras: step = min(step, decay_steps); the default end_learning_rate is 1e-4 and power 1.
+        ScheduleSpec spec = ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "polynomial_decay", "decay_steps": 4}}""");
+        LearningRateSchedule schedule = spec.Build().LearningRates![0];
+
+        spec.ToJson().Should().Contain("\"end_learning_rate\": 0.0001").And.Contain("\"cycle\": false");
+        Approx.Equal(((0.1 - 1e-4) * 0.75) + 1e-4, schedule.Evaluate(1));
+        Approx.Equal(1e-4, schedule.Evaluate(4));
+        Approx.Equal(1e-4, schedule.Evaluate(400));
+    }
+
+    [Fact]
+    public void CosineDecayRestarts_MMulAndAlpha_FollowKeras()
+    {
+        // keras learning_rate_schedule.py, CosineDecayRestarts(initial_learning_rate=2, first_decay_steps=10) with its
+        // defaults t_mul 2, then m_mul 0.5 and alpha 0.1: f = step / 10; i = floor(log(1 - f (1 - 2)) / log 2);
+        // f' = (f - (1 - 2^i) / (1 - 2)) / 2^i; lr = 2 · ((1 - alpha) · 0.5 · m_mul^i · (1 + cos(π f')) + alpha).
+        LearningRateSchedule defaults = Build("""{"lr": 2.0, "schedule": {"type": "cosine_decay_restarts", "first_decay_steps": 10}}""");
+        LearningRateSchedule schedule = Build("""{"lr": 2.0, "schedule": {"type": "cosine_decay_restarts", "first_decay_steps": 10, "m_mul": 0.5, "alpha": 0.1}}""");
+
+        Approx.Equal(2.0, defaults.Evaluate(10), because: "t_mul 2: the second cycle starts at 10 and lasts 20");
+        Approx.Equal(2.0 * 0.5, defaults.Evaluate(20));                                  // i = 1, f' = 0.5
+        Approx.Equal(2.0, defaults.Evaluate(30));                                        // i = 2, f' = 0
+        Approx.Equal(2.0 * ((0.9 * 0.5) + 0.1), schedule.Evaluate(5));                  // i = 0, f' = 0.5
+        Approx.Equal(2.0 * ((0.9 * 0.5) + 0.1), schedule.Evaluate(10));                 // i = 1, f' = 0: 0.5 · 0.5 · 2
+        Approx.Equal(2.0 * ((0.9 * 0.25) + 0.1), schedule.Evaluate(20));                // i = 1, f' = 0.5
+        Approx.Equal(2.0 * ((0.9 * 0.25) + 0.1), schedule.Evaluate(30));                // i = 2, f' = 0: 0.5 · 0.25 · 2
+        Approx.Equal(2.0 * ((0.9 * 0.125 * (1 + Math.Cos(0.25 * Math.PI))) + 0.1), schedule.Evaluate(40)); // i = 2, f' = (4 - 3) / 4
+    }
+
+    [Theory]
+    [InlineData("m_mul", 1.5)]
+    [InlineData("m_mul", -0.5)]
+    [InlineData("alpha", 1.5)]
+    [InlineData("t_mul", 0.5)]
+    public void CosineDecayRestarts_OptionOutOfRange_NamesItsPath(string field, double value)
+    {
+        string json = "{\"lr\": 0.1, \"schedule\": {\"type\": \"cosine_decay_restarts\", \"first_decay_steps\": 10, \"" + field + "\": "
+            + value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}";
+
+        Action parse = () => ScheduleSpec.Parse(json);
+
+        parse.Should().Throw<ScheduleSpecException>().Which.Path.Should().Be("$.schedule." + field);
+    }
+
+    [Fact]
+    public void PolyTimm_KDecayCyclesAndPrefixWarmup_FollowTimm()
+    {
+        // timm/scheduler/poly_lr.py, PolyLRScheduler(t_initial=10, power=0.5, lr_min=0.01, cycle_mul=2, cycle_decay=0.5,
+        // cycle_limit=3, warmup_t=2, warmup_lr_init=0.001, warmup_prefix=True, k_decay=2), base lr 0.1:
+        // t < 2: 0.001 + t · (0.1 - 0.001) / 2; then t -= 2, i = floor(log_2(1 + t / 10)), t_i = 10 · 2^i,
+        // t_curr = t - 10 (2^i - 1), lr = 0.01 + (0.1 · 0.5^i - 0.01) · (1 - t_curr^2 / t_i^2)^0.5, lr_min from i = 3.
+        LearningRateSchedule schedule = Build(
+            """{"lr": 0.1, "schedule": {"type": "poly_timm", "t_initial": 10, "lr_min": 0.01, "cycle_mul": 2, "cycle_decay": 0.5, "cycle_limit": 3, "k_decay": 2, "warmup_t": 2, "warmup_lr_init": 0.001, "warmup_prefix": true}}""");
+
+        Approx.Equal(0.001, schedule.Evaluate(0));
+        Approx.Equal(0.001 + (0.099 / 2), schedule.Evaluate(1));
+        Approx.Equal(0.1, schedule.Evaluate(2));                                        // t = 0
+        Approx.Equal(0.01 + (0.09 * Math.Sqrt(0.75)), schedule.Evaluate(7));            // t = 5, i = 0
+        Approx.Equal(0.05, schedule.Evaluate(12));                                      // t = 10, i = 1, t_curr = 0
+        Approx.Equal(0.01 + (0.04 * Math.Sqrt(0.75)), schedule.Evaluate(22));           // t = 20, i = 1, t_curr = 10, t_i = 20
+        Approx.Equal(0.025, schedule.Evaluate(32));                                     // t = 30, i = 2
+        Approx.Equal(0.01, schedule.Evaluate(72));                                      // t = 70, i = 3 = cycle_limit
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TanhDecay_Warmup_FollowsTimm(bool prefix)
+    {
+        // timm/scheduler/tanh_lr.py, TanhLRScheduler(t_initial=10, lr_min=0.01, warmup_t=4, warmup_lr_init=0.002, warmup_prefix),
+        // base lr 0.1: the warmup rises by (target - 0.002) / 4 a step, target b with warmup_prefix and _get_lr(warmup_t),
+        // the curve at 4, without; then, t shifted by 4 with warmup_prefix,
+        // lr = 0.01 + 0.5 · (0.1 - 0.01) · (1 - tanh(-7 (1 - t / 10) + 3 t / 10)) while t < 10, then lr_min.
+        static double Tanh(double t) => t >= 10 ? 0.01 : 0.01 + (0.5 * 0.09 * (1 - Math.Tanh((-7 * (1 - (t / 10))) + (3 * t / 10))));
+        string json = "{\"lr\": 0.1, \"schedule\": {\"type\": \"tanh_decay\", \"t_initial\": 10, \"lr_min\": 0.01, \"warmup_t\": 4, \"warmup_lr_init\": 0.002, \"warmup_prefix\": "
+            + (prefix ? "true" : "false") + "}}";
+        LearningRateSchedule schedule = Build(json);
+
+        double target = prefix ? 0.1 : Tanh(4);
+        for (int t = 0; t < 20; t++)
+        {
+            double expected = t < 4 ? 0.002 + (t * (target - 0.002) / 4) : Tanh(prefix ? t - 4 : t);
+            Approx.Equal(expected, schedule.Evaluate(t), 1e-12, "at t = " + t);
+        }
+    }
+
+    private static LearningRateSchedule Build(string json) => ScheduleSpec.Parse(json).Build().LearningRates![0];
+}
