@@ -165,5 +165,39 @@ public class ScheduleSpecPortingTests
         }
     }
 
+    [Fact]
+    public void ExponentialLR_GammaPerGroup_IsPerGroupLambdaLR()
+    {
+        // torch/optim/lr_scheduler.py, LambdaLR.get_lr: base_lr_g · lr_lambdas[g](last_epoch); with lr_lambda
+        // [lambda e: 0.9 ** e, lambda e: 0.5 ** e] group g follows b_g · gamma_g^s, which ExponentialLR with a per-group gamma writes.
+        OptimizerSchedule schedule = ScheduleSpec.Parse("""{"lr": [0.1, 0.2], "schedule": {"type": "ExponentialLR", "gamma": [0.9, 0.5]}}""").Build();
+
+        for (int s = 0; s < 12; s++)
+        {
+            Approx.Equal(0.1 * Math.Pow(0.9, s), schedule.GetLearningRateAt(0, s));
+            Approx.Equal(0.2 * Math.Pow(0.5, s), schedule.GetLearningRateAt(1, s));
+        }
+    }
+
+    [Fact]
+    public void ExponentialLR_OneGammaForEveryGroup_StillReads()
+    {
+        OptimizerSchedule schedule = ScheduleSpec.Parse("""{"lr": [0.1, 0.2], "schedule": {"type": "ExponentialLR", "gamma": 0.5}}""").Build();
+
+        Approx.Equal(0.1 * 0.125, schedule.GetLearningRateAt(0, 3));
+        Approx.Equal(0.2 * 0.125, schedule.GetLearningRateAt(1, 3));
+    }
+
+    [Theory]
+    [InlineData("""{"lr": [0.1, 0.2], "schedule": {"type": "ExponentialLR", "gamma": [0.9]}}""", "$.schedule.gamma")]
+    [InlineData("""{"lr": [0.1, 0.2], "schedule": {"type": "ExponentialLR", "gamma": [0.9, 0]}}""", "$.schedule.gamma[1]")]
+    [InlineData("""{"lr": [0.1, 0.2], "schedule": {"type": "SequentialLR", "milestones": [3], "schedulers": [{"type": "constant"}, {"type": "ExponentialLR", "gamma": [0.9, -1]}]}}""", "$.schedule.schedulers[1].gamma[1]")]
+    public void ExponentialLR_BadPerGroupGamma_NamesItsPath(string json, string path)
+    {
+        Action parse = () => ScheduleSpec.Parse(json);
+
+        parse.Should().Throw<ScheduleSpecException>().Which.Path.Should().Be(path);
+    }
+
     private static LearningRateSchedule Build(string json) => ScheduleSpec.Parse(json).Build().LearningRates![0];
 }
