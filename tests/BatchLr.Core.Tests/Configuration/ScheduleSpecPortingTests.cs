@@ -199,5 +199,106 @@ public class ScheduleSpecPortingTests
         parse.Should().Throw<ScheduleSpecException>().Which.Path.Should().Be(path);
     }
 
+    /// <summary>
+    /// Hugging Face's lambdas (src/transformers/optimization.py) at steps 0 to 4·T with W = 2, T = 10, b = 0.5, written out as
+    /// that file does, past num_training_steps too: the cosine ones go on along the cosine (progress above 1), the others hold.
+    /// </summary>
+    public static TheoryData<string, string, double> HuggingFaceTypes => new()
+    {
+        { "linear", string.Empty, 0 },
+        { "cosine", string.Empty, 0.5 },
+        { "cosine", ", \"num_cycles\": 1.25", 1.25 },
+        { "cosine_with_restarts", ", \"num_cycles\": 2", 2 },
+        { "polynomial", ", \"lr_end\": 0.05, \"power\": 2", 0 },
+        { "constant_with_warmup", string.Empty, 0 },
+        { "inverse_sqrt", string.Empty, 0 },
+        { "cosine_with_min_lr", ", \"min_lr_rate\": 0.1", 0.5 },
+        { "cosine_with_min_lr", ", \"min_lr\": 0.1, \"num_cycles\": 0.75", 0.75 },
+        { "cosine_warmup_with_min_lr", ", \"min_lr_rate\": 0.1", 0.5 },
+        { "warmup_stable_decay", ", \"num_decay_steps\": 4, \"min_lr_ratio\": 0.1", 0.5 },
+        { "warmup_stable_decay", ", \"num_decay_steps\": 4, \"min_lr_ratio\": 0.1, \"num_cycles\": 1", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(HuggingFaceTypes))]
+    public void HuggingFace_EveryStepPastNumTrainingSteps_FollowsTheLambda(string type, string extra, double cycles)
+    {
+        const double B = 0.5;
+        const int W = 2;
+        const int T = 10;
+        string training = type is "constant_with_warmup" or "inverse_sqrt" ? string.Empty : ", \"num_training_steps\": 10";
+        LearningRateSchedule schedule = Build("{\"lr\": 0.5, \"schedule\": {\"type\": \"" + type + "\", \"num_warmup_steps\": 2" + training + extra + "}}");
+        double minRate = extra.Contains("\"min_lr\"", StringComparison.Ordinal) ? 0.1 / B : 0.1; // min_lr_rate = min_lr / lr
+
+        for (int step = 0; step <= 4 * T; step++)
+        {
+            double warmup = step / (double)Math.Max(1, W);
+            double progress = (step - W) / (double)Math.Max(1, T - W);
+            double lambda = type switch
+            {
+                "linear" => step < W ? warmup : Math.Max(0.0, (T - step) / (double)Math.Max(1, T - W)),
+                "cosine" => step < W ? warmup : Math.Max(0.0, 0.5 * (1.0 + Math.Cos(Math.PI * cycles * 2.0 * progress))),
+                "cosine_with_restarts" => step < W ? warmup : progress >= 1.0 ? 0.0 : Math.Max(0.0, 0.5 * (1.0 + Math.Cos(Math.PI * ((2 * progress) % 1.0)))),
+                "polynomial" => step < W ? warmup : step > T ? 0.05 / B : (((B - 0.05) * Math.Pow(1 - ((step - W) / (double)(T - W)), 2)) + 0.05) / B,
+                "constant_with_warmup" => step < W ? warmup : 1.0,
+                "inverse_sqrt" => step < W ? warmup : 1.0 / Math.Sqrt((step + (W - W)) / (double)W), // timescale = num_warmup_steps, shift 0
+                "cosine_with_min_lr" => step < W ? warmup : Math.Max(0, (0.5 * (1.0 + Math.Cos(Math.PI * cycles * 2.0 * progress)) * (1 - minRate)) + minRate),
+                "cosine_warmup_with_min_lr" => step < W
+                    ? (step + 1.0) / Math.Max(1.0, W)
+                    : Math.Max(0, (0.5 * (1.0 + Math.Cos(Math.PI * 0.5 * 2.0 * ((step - W + 1.0) / Math.Max(1.0, T - W)))) * (1 - 0.1)) + 0.1),
+                _ => Wsd(step, cycles),
+            };
+
+            Approx.Within(B * lambda, schedule.Evaluate(step), 1e-12, type + extra + " at step " + step);
+        }
+
+        // _get_wsd_scheduler_lambda with W = 2, S = T - W - D = 4, D = 4, min_lr_ratio 0.1.
+        static double Wsd(int step, double cycles)
+        {
+            if (step < W)
+            {
+                return (step / (double)W * 0.9) + 0.1;
+            }
+
+            if (step < W + 4)
+            {
+                return 1.0;
+            }
+
+            if (step < W + 8)
+            {
+                double p = (step - W - 4) / 4.0;
+                return Math.Max(0.0, (0.5 * (1.0 + Math.Cos(Math.PI * cycles * 2.0 * p)) * 0.9) + 0.1);
+            }
+
+            return 0.1;
+        }
+    }
+
+    [Fact]
+    public void Cosine_PastNumTrainingSteps_RisesBackAsHuggingFaceDoes()
+    {
+        // get_cosine_schedule_with_warmup, num_warmup_steps 0, num_training_steps 10, num_cycles 0.5: progress = s / 10,
+        // 0.5 (1 + cos(π progress)): 0 at s = 10, 0.5 at s = 15, 1 at s = 20 (the wave is back at the peak).
+        LearningRateSchedule cosine = Build("""{"lr": 0.5, "schedule": {"type": "cosine", "num_training_steps": 10}}""");
+        LearningRateSchedule withMin = Build("""{"lr": 0.5, "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 10, "min_lr_rate": 0.1}}""");
+
+        Approx.Within(0.0, cosine.Evaluate(10), 1e-16);
+        Approx.Equal(0.25, cosine.Evaluate(15));
+        Approx.Equal(0.5, cosine.Evaluate(20));
+        Approx.Equal(0.05, withMin.Evaluate(10));
+        Approx.Equal(0.5 * (0.1 + (0.9 * 0.5)), withMin.Evaluate(15));
+        Approx.Equal(0.5, withMin.Evaluate(20));
+    }
+
+    [Fact]
+    public void OwnFactoriesAndHeldTypes_PastTheirHorizon_HoldTheEndValue()
+    {
+        // BatchLr's own factory holds; so do the types whose upstream holds (optax and Keras clamp the count at decay_steps).
+        Approx.Equal(0.05, Schedule.CosineWithMinRatio(0.5, 0.1, 10).Evaluate(20));
+        Approx.Equal(0.05, Build("""{"lr": 0.5, "schedule": {"type": "cosine_decay", "decay_steps": 10, "alpha": 0.1}}""").Evaluate(20));
+        Approx.Equal(0.05, Build("""{"lr": 0.5, "schedule": {"type": "polynomial_decay", "decay_steps": 10, "end_learning_rate": 0.05}}""").Evaluate(20));
+    }
+
     private static LearningRateSchedule Build(string json) => ScheduleSpec.Parse(json).Build().LearningRates![0];
 }

@@ -247,10 +247,13 @@ public class ScheduleSpecUnitsTests
         plan.Should().Throw<ScheduleSpecException>().Which.Path.Should().Be(Path);
         TrainingPlannerOptions options = spec.BuildPlannerOptions(1000);
         LearningRateSchedule expected = Schedule.CosineAnnealing(0.1, 0.0, 60);
-        for (int s = 0; s <= 70; s++)
+        for (int s = 0; s <= 60; s++)
         {
             options.Schedule!.GetLearningRate(0, TrainingProgress.AtStep(s)).Should().Be(expected.Evaluate(s));
         }
+
+        // Past 3 epochs = 60 steps Hugging Face's cosine goes on: 0.1 · (1 + cos(π · 90 / 60)) / 2 = 0.05.
+        options.Schedule!.GetLearningRate(0, TrainingProgress.AtStep(90)).Should().BeApproximately(0.05, 1e-15);
     }
 
     [Fact]
