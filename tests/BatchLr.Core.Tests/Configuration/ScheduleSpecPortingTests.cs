@@ -300,5 +300,275 @@ public class ScheduleSpecPortingTests
         Approx.Equal(0.05, Build("""{"lr": 0.5, "schedule": {"type": "polynomial_decay", "decay_steps": 10, "end_learning_rate": 0.05}}""").Evaluate(20));
     }
 
+    [Fact]
+    public void Optax_CosineOnecycleSchedule_IsACosineWarmupIntoCosineDecay()
+    {
+        // optax/schedules/_schedule.py, cosine_onecycle_schedule(transition_steps=20, peak_value=1, pct_start=0.3, div_factor=25,
+        // final_div_factor=1e4): piecewise_interpolate_schedule('cosine', 1 / 25, {int(0.3 · 20) = 6: 25, 20: 1 / (25 · 1e4)}),
+        // so values 0.04 → 1 → 4e-6 with end + (start - end) / 2 · (cos(π pct) + 1) between the bounds, and 4e-6 from 20 on.
+        LearningRateSchedule schedule = Build(
+            """{"lr": 1.0, "schedule": {"type": "warmup", "warmup_steps": 6, "start_value": 0.04, "shape": "cosine", "schedule": {"type": "cosine_decay", "decay_steps": 14, "alpha": 4e-6}}}""");
+
+        static double Interpolate(double start, double end, double pct) => end + ((start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1));
+        for (int count = 0; count < 30; count++)
+        {
+            double expected = count < 6 ? Interpolate(0.04, 1.0, count / 6.0) : count < 20 ? Interpolate(1.0, 4e-6, (count - 6) / 14.0) : 4e-6;
+            Approx.Equal(expected, schedule.Evaluate(count), 1e-12, "at count " + count);
+        }
+    }
+
+    [Fact]
+    public void Optax_LinearOnecycleSchedule_IsPiecewiseLinear()
+    {
+        // optax linear_onecycle_schedule(transition_steps=20, peak_value=1, pct_start=0.3, pct_final=0.85, div_factor=25,
+        // final_div_factor=1e4): piecewise_interpolate_schedule('linear', 0.04, {6: 25, int(0.85 · 20) = 17: 1 / 25, 20: 1e-4}),
+        // values 0.04, 1, 0.04, 4e-6 at 0, 6, 17, 20, straight lines between, 4e-6 from 20 on.
+        LearningRateSchedule schedule = Build("""{"lr": 1.0, "schedule": {"type": "piecewise_linear", "positions": [0, 6, 17, 20], "values": [0.04, 1, 0.04, 4e-6]}}""");
+
+        for (int count = 0; count < 30; count++)
+        {
+            double expected = count < 6 ? 0.04 + ((1 - 0.04) * count / 6.0)
+                : count < 17 ? 1 + ((0.04 - 1) * (count - 6) / 11.0)
+                : count < 20 ? 0.04 + ((4e-6 - 0.04) * (count - 17) / 3.0)
+                : 4e-6;
+            Approx.Equal(expected, schedule.Evaluate(count), 1e-12, "at count " + count);
+        }
+    }
+
+    [Fact]
+    public void Optax_ExponentialDecayWithBeginAndEndValue_IsASequenceInAClamp()
+    {
+        // optax exponential_decay(init_value=1, transition_steps=4, decay_rate=0.5, transition_begin=3, end_value=0.1):
+        // init while count - 3 ≤ 0, else 0.5^((count - 3) / 4), then max(·, 0.1) since decay_rate < 1.
+        LearningRateSchedule schedule = Build(
+            """{"lr": 1.0, "schedule": {"type": "clamp", "min": 0.1, "schedule": {"type": "SequentialLR", "milestones": [3], "schedulers": [{"type": "constant"}, {"type": "exponential_decay", "decay_rate": 0.5, "decay_steps": 4}]}}}""");
+
+        for (int count = 0; count < 30; count++)
+        {
+            double expected = Math.Max(count - 3 <= 0 ? 1.0 : Math.Pow(0.5, (count - 3) / 4.0), 0.1);
+            Approx.Equal(expected, schedule.Evaluate(count), 1e-12, "at count " + count);
+        }
+    }
+
+    [Fact]
+    public void Optax_SgdrSchedule_IsASequenceOfScaledWarmupCosines()
+    {
+        // optax sgdr_schedule([dict(init_value=0, peak_value=1, warmup_steps=2, decay_steps=6),
+        //                      dict(init_value=0, peak_value=0.5, warmup_steps=2, decay_steps=8, end_value=0.05)]):
+        // join_schedules of two warmup_cosine_decay_schedules at boundary 6, the second on count - 6; each cosine runs
+        // decay_steps - warmup_steps with alpha = end_value / peak_value.
+        LearningRateSchedule schedule = Build(
+            """
+            {"lr": 1.0, "schedule": {"type": "SequentialLR", "milestones": [6], "schedulers": [
+              {"type": "warmup", "warmup_steps": 2, "schedule": {"type": "cosine_decay", "decay_steps": 4}},
+              {"type": "scale", "factor": 0.5, "schedule": {"type": "warmup", "warmup_steps": 2, "schedule": {"type": "cosine_decay", "decay_steps": 6, "alpha": 0.1}}}]}}
+            """);
+
+        static double WarmupCosine(int count, double peak, int warmup, int decay, double alpha) => count < warmup
+            ? peak * count / warmup
+            : peak * (((1 - alpha) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(count - warmup, decay - warmup) / (decay - warmup)))) + alpha);
+        for (int count = 0; count < 25; count++)
+        {
+            double expected = count < 6 ? WarmupCosine(count, 1.0, 2, 6, 0) : WarmupCosine(count - 6, 0.5, 2, 8, 0.1);
+            Approx.Within(expected, schedule.Evaluate(count), 1e-15, "at count " + count);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Timm_StepLRSchedulerWithWarmup_IsTheWarmupWrapperAroundStepLR(bool prefix)
+    {
+        // timm/scheduler/step_lr.py, StepLRScheduler(decay_t=5, decay_rate=0.5, warmup_t=3, warmup_lr_init=0.01, warmup_prefix),
+        // base lr 0.1: t < 3 is 0.01 + t · (0.1 - 0.01) / 3; then 0.1 · 0.5^(t // 5), t shifted by 3 with warmup_prefix. Without
+        // the prefix the overlap warmup rises to StepLR(3) = 0.1, which is b because warmup_t < decay_t.
+        LearningRateSchedule schedule = Build(
+            "{\"lr\": 0.1, \"schedule\": {\"type\": \"warmup\", \"warmup_steps\": 3, \"start_value\": 0.01, \"mode\": \""
+            + (prefix ? "prefix" : "overlap") + "\", \"schedule\": {\"type\": \"StepLR\", \"step_size\": 5, \"gamma\": 0.5}}}");
+
+        for (int t = 0; t < 30; t++)
+        {
+            double expected = t < 3 ? 0.01 + (t * (0.1 - 0.01) / 3) : 0.1 * Math.Pow(0.5, Math.Floor((prefix ? t - 3 : t) / 5.0));
+            Approx.Equal(expected, schedule.Evaluate(t), 1e-12, "at t = " + t);
+        }
+    }
+
+    [Theory]
+    [InlineData("1-sqrt")]
+    [InlineData("linear")]
+    [InlineData("cosine")]
+    public void Timm_WsdLRScheduler_IsTheWarmupWrapperAroundWarmupStableDecay(string decay)
+    {
+        // timm/scheduler/wsd_lr.py, WSDLRScheduler(t_initial=10, decay_t=4, lr_min=0.01, decay_fn, warmup_t=2, warmup_lr_init=0.001),
+        // base lr 0.1: t < 2 is 0.001 + t · (0.1 - 0.001) / 2; t_s = t - 2, t_decay = t_s - (10 - 4); 0.1 while t_decay ≤ 0,
+        // else 0.01 + (0.1 - 0.01) · decay(min(t_decay / 4, 1)). min_lr_ratio = lr_min / b = 0.1.
+        LearningRateSchedule schedule = Build(
+            "{\"lr\": 0.1, \"schedule\": {\"type\": \"warmup\", \"warmup_steps\": 2, \"start_value\": 0.001, \"schedule\": "
+            + "{\"type\": \"warmup_stable_decay\", \"num_stable_steps\": 6, \"num_decay_steps\": 4, \"decay_type\": \"" + decay + "\", \"min_lr_ratio\": 0.1}}}");
+
+        for (int t = 0; t < 25; t++)
+        {
+            double tDecay = t - 2 - 6;
+            double frac = Math.Min(tDecay / 4, 1);
+            double factor = decay switch
+            {
+                "1-sqrt" => 1 - Math.Sqrt(frac),
+                "linear" => 1 - frac,
+                _ => 0.5 * (1 + Math.Cos(Math.PI * frac)),
+            };
+            double expected = t < 2 ? 0.001 + (t * (0.1 - 0.001) / 2) : tDecay <= 0 ? 0.1 : 0.01 + ((0.1 - 0.01) * factor);
+            Approx.Within(expected, schedule.Evaluate(t), 1e-15, decay + " at t = " + t);
+        }
+    }
+
+    [Theory]
+    [InlineData("cos")]
+    [InlineData("linear")]
+    public void Torch_SWALR_IsACosineDecayOrLinearLRFromTheRateItFinds(string strategy)
+    {
+        // torch/optim/swa_utils.py, SWALR(swa_lr=0.02, anneal_epochs=5, anneal_strategy) on an optimizer at 0.1: get_lr recovers
+        // the rate it started from, so after s steps the rate is swa_lr · α + 0.1 · (1 - α), α = anneal(min(1, s / 5)),
+        // with anneal t (linear) or (1 - cos(π t)) / 2 (cos).
+        string json = strategy == "cos"
+            ? """{"lr": 0.1, "schedule": {"type": "cosine_decay", "decay_steps": 5, "alpha": 0.2}}"""
+            : """{"lr": 0.1, "schedule": {"type": "LinearLR", "start_factor": 1, "end_factor": 0.2, "total_iters": 5}}""";
+        LearningRateSchedule schedule = Build(json);
+
+        for (int s = 0; s < 12; s++)
+        {
+            double t = Math.Min(1, s / 5.0);
+            double alpha = strategy == "cos" ? (1 - Math.Cos(Math.PI * t)) / 2 : t;
+            Approx.Equal((0.02 * alpha) + (0.1 * (1 - alpha)), schedule.Evaluate(s), 1e-12, "at step " + s);
+        }
+    }
+
+    [Fact]
+    public void Keras_PiecewiseConstantDecay_IsPiecewiseConstantWithBoundariesPlusOne()
+    {
+        // keras PiecewiseConstantDecay(boundaries=[3, 6], values=[1, 0.5, 0.1]): values[0] while step <= 3, values[1] while
+        // 3 < step <= 6, values[2] after; on whole steps the spec's boundaries (a value starts at its boundary) are 4 and 7.
+        LearningRateSchedule schedule = Build("""{"lr": 1.0, "schedule": {"type": "piecewise_constant", "boundaries": [4, 7], "values": [1, 0.5, 0.1]}}""");
+
+        for (int step = 0; step < 12; step++)
+        {
+            schedule.Evaluate(step).Should().Be(step <= 3 ? 1 : step <= 6 ? 0.5 : 0.1, "at step {0}", step);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0.0)]
+    [InlineData(1, 0, 0.01)]
+    [InlineData(2, 1, 0.0)]
+    [InlineData(3, 2, 0.01)]
+    [InlineData(5, 3, 0.005)]
+    public void Keras_ReduceLROnPlateauCallback_IsReduceLROnPlateauWithPatienceAndCooldownLessOne(int patience, int cooldown, double minDelta)
+    {
+        // keras/src/callbacks/reduce_lr_on_plateau.py, on_epoch_end in "min" mode: a cooldown epoch decrements the counter and
+        // zeroes wait; an improvement (current < best - min_delta) resets wait; otherwise, out of cooldown, wait += 1 and at
+        // wait >= patience the rate becomes max(lr · factor, min_lr) when lr > min_lr, with cooldown_counter = cooldown.
+        // PyTorch reduces at num_bad_epochs > patience and skips cooldown epochs after counting them, so Keras' patience p and
+        // cooldown c are PyTorch's max(p - 1, 0) and max(c - 1, 0), with threshold_mode "abs" and threshold = min_delta.
+        const double Factor = 0.5;
+        const double MinLr = 0.002;
+        ScheduleSpec spec = ScheduleSpec.Parse(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $$$"""{"lr": 0.1, "schedule": {"type": "ReduceLROnPlateau", "factor": {{{Factor}}}, "patience": {{{Math.Max(patience - 1, 0)}}}, "cooldown": {{{Math.Max(cooldown - 1, 0)}}}, "threshold_mode": "abs", "threshold": {{{minDelta}}}, "min_lr": {{{MinLr}}}}}"""));
+        var planner = new TrainingPlanner(new TrainingPlannerOptions { Schedule = spec.Build(), BatchSize = BatchLr.Batching.BatchSizePolicy.Fixed(1) });
+
+        double best = double.PositiveInfinity;
+        int wait = 0;
+        int counter = 0;
+        double lr = 0.1;
+        var random = new Random(11);
+        for (int epoch = 0; epoch < 300; epoch++)
+        {
+            double current = Math.Round(1.0 - (epoch * 0.002) + (random.NextDouble() * 0.05), 3);
+            if (counter > 0)
+            {
+                counter--;
+                wait = 0;
+            }
+
+            if (current < best - minDelta)
+            {
+                best = current;
+                wait = 0;
+            }
+            else if (counter == 0)
+            {
+                wait++;
+                if (wait >= patience && lr > MinLr)
+                {
+                    lr = Math.Max(lr * Factor, MinLr);
+                    counter = cooldown;
+                    wait = 0;
+                }
+            }
+
+            planner.Report(current);
+            Approx.Equal(lr, planner.Plan().GetLearningRate(0), 1e-12, "after epoch " + epoch);
+        }
+
+        lr.Should().Be(MinLr, "the run is long enough to reach min_lr");
+    }
+
+    [Theory]
+    [InlineData(1, 0, 1e-4, 0.0)]
+    [InlineData(2, 1, 1e-4, 0.0)]
+    [InlineData(3, 2, 0.0, 0.01)]
+    [InlineData(4, 0, 0.0, 0.002)]
+    public void Optax_ReduceOnPlateau_IsOnPlateauWithPatienceLessOne(int patience, int cooldown, double rtol, double atol)
+    {
+        // optax/contrib/_reduce_on_plateau.py, _update_scale with accumulation_size 1: improved when value < (1 - rtol) · best - atol;
+        // in cooldown the plateau count is zeroed and the cooldown counted down; otherwise at plateau_count == patience the
+        // scale becomes max(scale · factor, min_scale) and cooldown starts. PyTorch's num_bad_epochs > patience makes optax's
+        // patience p PyTorch's p - 1; cooldown is the same; one of rtol (rel) and atol (abs) is the threshold.
+        const double Factor = 0.5;
+        const double MinScale = 0.05;
+        string mode = atol == 0 ? "rel" : "abs";
+        double threshold = atol == 0 ? rtol : atol;
+        ScheduleSpec spec = ScheduleSpec.Parse(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $$$"""{"lr": 0.2, "schedule": {"type": "constant"}, "on_plateau": {"factor": {{{Factor}}}, "patience": {{{patience - 1}}}, "cooldown": {{{cooldown}}}, "threshold_mode": "{{{mode}}}", "threshold": {{{threshold}}}, "min_factor": {{{MinScale}}}}}"""));
+        var planner = new TrainingPlanner(new TrainingPlannerOptions { Schedule = spec.Build(), BatchSize = BatchLr.Batching.BatchSizePolicy.Fixed(1) });
+
+        double best = double.PositiveInfinity;
+        int plateau = 0;
+        int cooldownCount = 0;
+        double scale = 1.0;
+        var random = new Random(5);
+        for (int update = 0; update < 300; update++)
+        {
+            double value = Math.Round(1.0 - (update * 0.002) + (random.NextDouble() * 0.05), 3);
+            bool improved = value < ((1 - rtol) * best) - atol;
+            if (improved)
+            {
+                best = value;
+            }
+
+            int current = improved ? 0 : plateau + 1;
+            if (cooldownCount > 0)
+            {
+                plateau = 0;
+                cooldownCount--;
+            }
+            else if (current == patience)
+            {
+                plateau = 0;
+                scale = Math.Max(scale * Factor, MinScale);
+                cooldownCount = cooldown;
+            }
+            else
+            {
+                plateau = current;
+            }
+
+            planner.Report(value);
+            Approx.Equal(0.2 * scale, planner.Plan().GetLearningRate(0), 1e-12, "after update " + update);
+        }
+
+        scale.Should().Be(MinScale, "the run is long enough to reach min_scale");
+    }
+
     private static LearningRateSchedule Build(string json) => ScheduleSpec.Parse(json).Build().LearningRates![0];
 }

@@ -139,11 +139,11 @@ internal static partial class SpecCorpus
         ("""{"lr": 0.1, "schedule": {"type": "constant"}, "duration": "2ep"}""", "$.duration"),
     ];
 
-    /// <summary>Returns the JSON blocks of the docs and the sample that are whole specs: objects with <c>lr</c>.</summary>
+    /// <summary>Returns the JSON blocks of the docs (the spec, porting and the README) and the sample that are whole specs: objects with <c>lr</c>.</summary>
     public static IEnumerable<string> FromDocs()
     {
         string root = RepositoryRoot();
-        foreach (string doc in (string[])["docs/spec.md", "README.md"])
+        foreach (string doc in (string[])["docs/spec.md", "docs/porting.md", "README.md"])
         {
             string text = File.ReadAllText(Path.Combine(root, doc));
             foreach (Match block in JsonBlock().Matches(text))
