@@ -310,6 +310,7 @@ internal static partial class SpecCatalog
             return Schedule.Constant(c.BaseRate); // cos(0) = 1: Hugging Face's factor stays 1
         }
 
-        return new Schedules.Families.CosineWaveSchedule(c.BaseRate, c.BaseRate * ratio, length, cycles);
+        // num_cycles waves over the decay: a half period of length / (2 · num_cycles).
+        return new Schedules.Families.CosineWaveSchedule(c.BaseRate, c.BaseRate * ratio, length / (2.0 * cycles));
     }
 }

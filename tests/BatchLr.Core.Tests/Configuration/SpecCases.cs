@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using BatchLr.Schedules;
-using BatchLr.Schedules.Families;
 
 namespace BatchLr.Core.Tests.Configuration;
 
@@ -95,7 +94,7 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
         // Hugging Face's cosine lambdas go on past num_training_steps (progress above 1), and so do these.
         ["cosine"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine", "num_warmup_steps": 2, "num_training_steps": 10}}""",
-            () => new CosineWaveSchedule(B, 0, 8, 0.5).WithWarmup(2),
+            () => new BatchLr.Schedules.Families.CosineWaveSchedule(B, 0, 8).WithWarmup(2),
             s => s < 2 ? B * s / 2.0 : B * 0.5 * (1 + Math.Cos(Math.PI * 0.5 * 2 * (s - 2) / 8.0))),
         ["cosine_with_restarts"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine_with_restarts", "num_training_steps": 12, "num_cycles": 3}}""",
@@ -119,12 +118,12 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
             s => s < 4 ? B * s / 4.0 : B / Math.Sqrt((s + 4 - 4) / 4.0)),
         ["cosine_with_min_lr"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 10, "min_lr_rate": 0.1}}""",
-            () => new CosineWaveSchedule(B, B * 0.1, 10, 0.5),
+            () => new BatchLr.Schedules.Families.CosineWaveSchedule(B, B * 0.1, 10),
             s => B * ((0.5 * (1 + Math.Cos(Math.PI * s / 10.0)) * (1 - 0.1)) + 0.1)),
         ["cosine_warmup_with_min_lr"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine_warmup_with_min_lr", "num_warmup_steps": 4, "num_training_steps": 12, "min_lr_rate": 0.1}}""",
             () => Schedule.Sequence(
-                [Schedule.PiecewiseLinear([0.0, 3.0], [B / 4, B]), new BatchLr.Schedules.Composition.ShiftedSchedule(new CosineWaveSchedule(B, B * 0.1, 8, 0.5), 1.0)],
+                [Schedule.PiecewiseLinear([0.0, 3.0], [B / 4, B]), new BatchLr.Schedules.Composition.ShiftedSchedule(new BatchLr.Schedules.Families.CosineWaveSchedule(B, B * 0.1, 8), 1.0)],
                 [4]),
             s => s < 4 ? B * (s + 1) / 4.0 : B * ((0.5 * (1 + Math.Cos(Math.PI * (s - 4 + 1) / 8.0)) * (1 - 0.1)) + 0.1)),
         ["warmup_stable_decay"] = new(

@@ -3,12 +3,13 @@ using System;
 namespace BatchLr.Schedules.Families;
 
 /// <summary>
-/// A cosine between two values that keeps oscillating with no horizon: Hugging Face's cosine lambdas, which go on
-/// evaluating the cosine past <c>num_training_steps</c> (progress above 1).
+/// A cosine that never stops: <c>v(t) = minimum + (initial - minimum) · (1 + cos(π t / T)) / 2</c> for every <c>t</c>, falling
+/// to <c>minimum</c> at <c>T</c> and rising back to <c>initial</c> at <c>2T</c> (PyTorch's CosineAnnealingLR, which keeps
+/// following its cosine past <c>T_max</c>).
 /// </summary>
-/// <remarks><c>v(t) = low + (high - low) · (1 + cos(2π · cycles · t / duration)) / 2</c> for every <c>t ≥ 0</c>.</remarks>
-internal sealed class CosineWaveSchedule(double high, double low, double duration, double cycles) : LearningRateSchedule
+/// <remarks>The angle is computed as PyTorch's closed form does, <c>π · t / T</c>, so the values agree to the last few bits.</remarks>
+internal sealed class CosineWaveSchedule(double initial, double minimum, double halfPeriod) : LearningRateSchedule
 {
     protected internal override double EvaluateCore(double position) =>
-        low + ((high - low) * 0.5 * (1.0 + Math.Cos(Math.PI * cycles * 2.0 * (position / duration))));
+        minimum + ((initial - minimum) * (1.0 + Math.Cos(Math.PI * position / halfPeriod)) / 2.0);
 }
