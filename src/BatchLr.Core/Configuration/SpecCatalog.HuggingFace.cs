@@ -3,7 +3,11 @@ using BatchLr.Schedules;
 
 namespace BatchLr.Configuration;
 
-/// <content>Hugging Face's <c>get_scheduler</c> types (<c>SchedulerType</c> values): <c>lr = b · lambda(step)</c>.</content>
+/// <content>
+/// Hugging Face's <c>get_scheduler</c> types (<c>SchedulerType</c> values): <c>lr = b · lambda(step)</c> at every step, past
+/// <c>num_training_steps</c> too. The cosine types go on along the cosine there, as their lambdas do; linear, polynomial,
+/// hard restarts and warmup-stable-decay hold their end value, as theirs do.
+/// </content>
 internal static partial class SpecCatalog
 {
     private const string Warmup = "num_warmup_steps";
@@ -288,7 +292,10 @@ internal static partial class SpecCatalog
         return training - warmup;
     }
 
-    /// <summary>Builds Hugging Face's cosine after the warmup, from <c>b</c> down to <c>b · ratio</c>, with <c>num_cycles</c> waves.</summary>
+    /// <summary>
+    /// Builds Hugging Face's cosine after the warmup, from <c>b</c> down to <c>b · ratio</c>, with <c>num_cycles</c> waves, and on
+    /// past <c>num_training_steps</c> as Hugging Face's lambda goes on (progress above 1 continues the wave).
+    /// </summary>
     private static LearningRateSchedule Waves(SpecNode node, BuildContext c, double ratio)
     {
         double length = DecayLength(node);
@@ -303,13 +310,7 @@ internal static partial class SpecCatalog
             return Schedule.Constant(c.BaseRate); // cos(0) = 1: Hugging Face's factor stays 1
         }
 
-        return SpecErrors.Call(
-            node,
-            c,
-            () => cycles == 0.5
-                ? Schedule.CosineWithMinRatio(c.BaseRate, ratio, length)
-                : CosineWaves(c.BaseRate, c.BaseRate * ratio, length, cycles),
-            ("initial", "@lr"),
-            ("cycles", "num_cycles"));
+        // num_cycles waves over the decay: a half period of length / (2 · num_cycles).
+        return new Schedules.Families.CosineWaveSchedule(c.BaseRate, c.BaseRate * ratio, length / (2.0 * cycles));
     }
 }

@@ -3,7 +3,7 @@ using BatchLr.Schedules;
 
 namespace BatchLr.Configuration;
 
-/// <content>BatchLr's own types, with lower_snake names: Keras and optax decays, timm's cosine and tanh, and the wrappers.</content>
+/// <content>BatchLr's own types, with lower_snake names: Keras and optax decays, timm's cosine, tanh and poly, and the wrappers.</content>
 internal static partial class SpecCatalog
 {
     private static IEnumerable<SpecType> OwnTypes()
@@ -29,6 +29,73 @@ internal static partial class SpecCatalog
                 ("initial", "@lr"),
                 ("decayRate", "decay_rate"),
                 ("decaySteps", "decay_steps")));
+
+        yield return new SpecType(
+            "polynomial_decay",
+            [
+                SpecParameter.Number("decay_steps").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Number("end_learning_rate", 1e-4).Within(SpecRange.NotNegative),
+                SpecParameter.Number("power", 1.0).Within(SpecRange.Positive),
+                SpecParameter.Flag("cycle", false),
+            ],
+            static (node, c) =>
+            {
+                double end = NonNegative(node, "end_learning_rate");
+                return SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.Polynomial(c.BaseRate, end, node.Number("decay_steps"), node.Number("power"), node.Flag("cycle")),
+                    ("initial", "@lr"),
+                    ("duration", "decay_steps"),
+                    ("power", "power"));
+            });
+
+        yield return new SpecType(
+            "cosine_decay",
+            [
+                SpecParameter.Number("decay_steps").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Number("alpha", 0.0).Within(SpecRange.Fraction),
+                SpecParameter.Number("exponent", 1.0).Within(SpecRange.Positive),
+            ],
+            static (node, c) =>
+            {
+                double alpha = Alpha(node);
+                return SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.CosineAnnealing(c.BaseRate, c.BaseRate * alpha, node.Number("decay_steps"), node.Number("exponent")),
+                    ("initial", "@lr"),
+                    ("duration", "decay_steps"),
+                    ("exponent", "exponent"));
+            });
+
+        yield return new SpecType(
+            "cosine_decay_restarts",
+            [
+                SpecParameter.Number("first_decay_steps").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Number("t_mul", 2.0).Within(SpecRange.AtLeast(1.0)),
+                SpecParameter.Number("m_mul", 1.0).Within(SpecRange.Fraction),
+                SpecParameter.Number("alpha", 0.0).Within(SpecRange.Fraction),
+            ],
+            static (node, c) =>
+            {
+                double alpha = Alpha(node);
+                return SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.CosineWithRestarts(new RestartsOptions
+                    {
+                        MaxValue = c.BaseRate,
+                        MinValue = c.BaseRate * alpha,
+                        Period = node.Number("first_decay_steps"),
+                        PeriodMultiplier = node.Number("t_mul"),
+                        AmplitudeDecay = node.Number("m_mul"),
+                    }),
+                    ("MaxValue", "@lr"),
+                    ("Period", "first_decay_steps"),
+                    ("PeriodMultiplier", "t_mul"),
+                    ("AmplitudeDecay", "m_mul"));
+            });
 
         yield return new SpecType(
             "piecewise_constant",
@@ -71,12 +138,17 @@ internal static partial class SpecCatalog
                 SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
                 SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
                 SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
+                .. TimmWarmupParameters(),
             ],
-            static (node, c) => SpecErrors.Call(
+            static (node, c) => TimmWarmup(
                 node,
                 c,
-                () => Schedule.TanhDecay(Restarts(node, c, kDecay: 1.0), node.Number("lb"), node.Number("ub")),
-                RestartsMap("lower", "lb", "upper", "ub")));
+                SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.TanhDecay(Restarts(node, c, kDecay: 1.0), node.Number("lb"), node.Number("ub")),
+                    RestartsMap("lower", "lb", "upper", "ub")),
+                overlapRisesToCurve: true));
 
         yield return new SpecType(
             "cosine_timm",
@@ -87,35 +159,39 @@ internal static partial class SpecCatalog
                 SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
                 SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
                 SpecParameter.Number("k_decay", 1.0).Within(SpecRange.Positive),
-                SpecParameter.Number("warmup_t", 0).AsPosition().Within(SpecRange.NotNegative),
-                SpecParameter.Number("warmup_lr_init", 0.0),
-                SpecParameter.Flag("warmup_prefix", false),
+                .. TimmWarmupParameters(),
             ],
-            static (node, c) =>
-            {
-                LearningRateSchedule cosine = SpecErrors.Call(
+            static (node, c) => TimmWarmup(
+                node,
+                c,
+                SpecErrors.Call(
                     node,
                     c,
                     () => Schedule.CosineWithRestarts(Restarts(node, c, node.Number("k_decay"))),
-                    RestartsMap("KDecay", "k_decay", "KDecay", "k_decay"));
-                double warmup = node.Number("warmup_t");
-                double start = node.Number("warmup_lr_init");
-                if (warmup == 0)
-                {
-                    return cosine;
-                }
+                    RestartsMap("KDecay", "k_decay", "KDecay", "k_decay")),
+                overlapRisesToCurve: false));
 
-                return SpecErrors.Call(
+        yield return new SpecType(
+            "poly_timm",
+            [
+                SpecParameter.Number("t_initial").AsPosition().Within(SpecRange.Positive),
+                SpecParameter.Number("power", 0.5).Within(SpecRange.Positive),
+                SpecParameter.Number("lr_min", 0.0).Within(SpecRange.NotNegative),
+                SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
+                SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
+                SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
+                SpecParameter.Number("k_decay", 1.0).Within(SpecRange.Positive),
+                .. TimmWarmupParameters(),
+            ],
+            static (node, c) => TimmWarmup(
+                node,
+                c,
+                SpecErrors.Call(
                     node,
                     c,
-                    () => node.Flag("warmup_prefix")
-                        ? cosine.WithWarmup(warmup, start)
-                        : Schedule.Sequence([Schedule.Linear(start, c.BaseRate, warmup), cosine], [warmup], restartClocks: false),
-                    ("duration", "warmup_t"),
-                    ("milestones", "warmup_t"),
-                    ("startValue", "warmup_lr_init"),
-                    ("start", "warmup_lr_init"));
-            });
+                    () => Schedule.PolynomialWithRestarts(Restarts(node, c, node.Number("k_decay")), node.Number("power")),
+                    RestartsMap("KDecay", "k_decay", "power", "power")),
+                overlapRisesToCurve: false));
 
         yield return new SpecType(
             "warmup",
@@ -164,6 +240,59 @@ internal static partial class SpecCatalog
                 LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);
                 return SpecErrors.Call(node, c, () => inner.Scale(NonNegative(node, "factor")), ("factor", "factor"));
             });
+    }
+
+    private static SpecParameter[] TimmWarmupParameters() =>
+    [
+        SpecParameter.Number("warmup_t", 0).AsPosition().Within(SpecRange.NotNegative),
+        SpecParameter.Number("warmup_lr_init", 0.0),
+        SpecParameter.Flag("warmup_prefix", false),
+    ];
+
+    /// <summary>
+    /// Puts timm's linear warmup, <c>warmup_lr_init + t · (target - warmup_lr_init) / warmup_t</c> for <c>t &lt; warmup_t</c>, in
+    /// front of a timm curve. With <c>warmup_prefix</c> the target is <c>b</c> and the curve starts its clock at <c>warmup_t</c>;
+    /// without it the curve keeps the global clock and the target is <c>b</c> (cosine, poly) or, where
+    /// <paramref name="overlapRisesToCurve"/> (tanh), the curve's value at <c>warmup_t</c>.
+    /// </summary>
+    private static LearningRateSchedule TimmWarmup(SpecNode node, BuildContext c, LearningRateSchedule curve, bool overlapRisesToCurve)
+    {
+        double warmup = node.Number("warmup_t");
+        if (warmup == 0)
+        {
+            return curve;
+        }
+
+        double start = node.Number("warmup_lr_init");
+        bool prefix = node.Flag("warmup_prefix");
+        return SpecErrors.Call(
+            node,
+            c,
+            () => (prefix, overlapRisesToCurve) switch
+            {
+                (false, true) => curve.WithWarmup(warmup, start, AnnealShape.Linear, WarmupMode.Overlap),
+                (false, false) => Schedule.Sequence([Schedule.Linear(start, c.BaseRate, warmup), curve], [warmup], restartClocks: false),
+
+                // A cosine or poly curve starts at b, so a prefix warmup to its first value rises to b.
+                (true, false) => curve.WithWarmup(warmup, start),
+                (true, true) => Schedule.Sequence([Schedule.Linear(start, c.BaseRate, warmup), curve], [warmup], restartClocks: true),
+            },
+            ("duration", "warmup_t"),
+            ("milestones", "warmup_t"),
+            ("startValue", "warmup_lr_init"),
+            ("start", "warmup_lr_init"));
+    }
+
+    /// <summary>Reads Keras' and optax's <c>alpha</c>, the floor as a fraction of <c>b</c>.</summary>
+    private static double Alpha(SpecNode node)
+    {
+        double alpha = node.Number("alpha");
+        if (!(alpha is >= 0 and <= 1))
+        {
+            throw SpecErrors.Invalid(node.Path + ".alpha", alpha, "between 0 and 1 inclusive");
+        }
+
+        return alpha;
     }
 
     private static RestartsOptions Restarts(SpecNode node, BuildContext c, double kDecay) => new()

@@ -74,11 +74,11 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "ExponentialLR",
-            [SpecParameter.Number("gamma").Within(SpecRange.Positive)],
+            [SpecParameter.PerGroup("gamma").Within(SpecRange.Positive)], // per group: what per-group LambdaLR exponentials are
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
-                () => Schedule.Exponential(c.BaseRate, node.Number("gamma")),
+                () => Schedule.Exponential(c.BaseRate, node.PerGroup("gamma", c.Group)),
                 ("initial", "@lr"),
                 ("rate", "gamma")));
 

@@ -1,6 +1,6 @@
 namespace BatchLr.Schedules;
 
-/// <summary>Configures a schedule that decays in cycles and restarts (SGDR; timm's cosine and tanh schedules).</summary>
+/// <summary>Configures a schedule that decays in cycles and restarts (SGDR; timm's cosine, tanh and polynomial schedules; Keras' CosineDecayRestarts).</summary>
 public sealed class RestartsOptions
 {
     /// <summary>Gets or sets the value at the start of the first cycle.</summary>
@@ -22,6 +22,15 @@ public sealed class RestartsOptions
     /// <summary>Gets or sets the factor applied to the peak at each restart, so cycle <c>i</c> peaks at <c>MaxValue · CycleDecay^i</c> while the floor stays at <see cref="MinValue"/> (timm's <c>cycle_decay</c>).</summary>
     /// <value>Greater than zero. The default is 1.</value>
     public double CycleDecay { get; set; } = 1.0;
+
+    /// <summary>
+    /// Gets or sets the factor applied to the amplitude at each restart, so cycle <c>i</c> spans
+    /// <c>MinValue + (peak - MinValue) · AmplitudeDecay^i · f</c> (Keras' <c>m_mul</c>). Unlike <see cref="CycleDecay"/>,
+    /// which lowers the peak toward a fixed floor, this shrinks the whole swing above the floor; the two agree when
+    /// <see cref="MinValue"/> is 0.
+    /// </summary>
+    /// <value>From 0 to 1. The default is 1, no decay.</value>
+    public double AmplitudeDecay { get; set; } = 1.0;
 
     /// <summary>Gets or sets the number of cycles after which the value stays at <see cref="MinValue"/> (timm's <c>cycle_limit</c>).</summary>
     /// <value>1 or more, or <see langword="null"/> for no limit. The default is <see langword="null"/>.</value>

@@ -8,17 +8,34 @@ namespace BatchLr.Schedules;
 /// <content>Schedules made of cycles and phases, and their momentum companions.</content>
 public static partial class Schedule
 {
-    /// <summary>Creates cosine annealing with warm restarts (SGDR, Loshchilov and Hutter 2017; PyTorch's CosineAnnealingWarmRestarts; timm's CosineLRScheduler).</summary>
+    /// <summary>Creates cosine annealing with warm restarts (SGDR, Loshchilov and Hutter 2017; PyTorch's CosineAnnealingWarmRestarts; timm's CosineLRScheduler; Keras' CosineDecayRestarts).</summary>
     /// <param name="options">The cycle configuration.</param>
     /// <returns>The schedule.</returns>
     /// <remarks>
-    /// Cycle <c>i</c> lasts <c>Ti = Period · PeriodMultiplier^i</c>; inside it, with <c>g = CycleDecay^i</c>,
-    /// <c>v = MinValue + (MaxValue·g - MinValue) · (1 + cos(π · tcur^k / Ti^k)) / 2</c>: the peak decays, the floor does not (timm). From cycle
-    /// <see cref="RestartsOptions.CycleLimit"/> on, <c>v = MinValue</c>. Restarts land exactly on
-    /// the cycle starts, whatever the rounding of the logarithm that finds the cycle.
+    /// Cycle <c>i</c> lasts <c>Ti = Period · PeriodMultiplier^i</c>; inside it, with <c>g = CycleDecay^i</c> and
+    /// <c>a = AmplitudeDecay^i</c>, <c>v = MinValue + (MaxValue·g - MinValue) · a · (1 + cos(π · tcur^k / Ti^k)) / 2</c>:
+    /// <c>g</c> lowers the peak toward a fixed floor (timm's <c>cycle_decay</c>), <c>a</c> shrinks the swing above the floor
+    /// (Keras' <c>m_mul</c>). From cycle <see cref="RestartsOptions.CycleLimit"/> on, <c>v = MinValue</c>. Restarts land
+    /// exactly on the cycle starts, whatever the rounding of the logarithm that finds the cycle.
     /// </remarks>
     /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
-    public static LearningRateSchedule CosineWithRestarts(RestartsOptions options) => Restarts(options, tanh: false, 0, 0);
+    public static LearningRateSchedule CosineWithRestarts(RestartsOptions options) => Restarts(options, RestartsCurve.Cosine, 0, 0);
+
+    /// <summary>Creates polynomial decay with optional restarts (timm's PolyLRScheduler).</summary>
+    /// <param name="options">The cycle configuration.</param>
+    /// <param name="power">The power of the polynomial (timm's <c>power</c>); finite and greater than zero. The default is 0.5, as in timm.</param>
+    /// <returns>The schedule.</returns>
+    /// <remarks>
+    /// Inside a cycle, with <c>k = KDecay</c>: <c>v = MinValue + (MaxValue·g - MinValue) · a · (1 - tcur^k / Ti^k)^power</c>; cycles,
+    /// <c>g</c> and <c>a</c> as in <see cref="CosineWithRestarts(RestartsOptions)"/>. With one cycle and <c>k = 1</c> this is
+    /// <see cref="Polynomial"/> from <c>MaxValue</c> to <c>MinValue</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An argument breaks its rule; the message lists every broken rule of the options.</exception>
+    public static LearningRateSchedule PolynomialWithRestarts(RestartsOptions options, double power = 0.5)
+    {
+        Guard.Positive(power);
+        return Restarts(options, RestartsCurve.Polynomial, power, 0);
+    }
 
     /// <summary>Creates tanh decay with optional restarts (Hsueh et al. 2019; timm's TanhLRScheduler).</summary>
     /// <param name="options">The cycle configuration; <see cref="RestartsOptions.KDecay"/> must be 1.</param>
@@ -36,7 +53,7 @@ public static partial class Schedule
             throw Guard.OutOfRange(nameof(lower), lower, "less than upper, " + Guard.Format(upper));
         }
 
-        return Restarts(options, tanh: true, lower, upper);
+        return Restarts(options, RestartsCurve.Tanh, lower, upper);
     }
 
     /// <summary>Creates a cyclic learning-rate schedule (Smith 2017; PyTorch's CyclicLR).</summary>
@@ -126,7 +143,7 @@ public static partial class Schedule
             : body;
     }
 
-    private static RestartsSchedule Restarts(RestartsOptions options, bool tanh, double lower, double upper)
+    private static RestartsSchedule Restarts(RestartsOptions options, RestartsCurve curve, double curveA, double curveB)
     {
         Guard.NotNull(options);
         var check = new OptionsValidation(nameof(options));
@@ -136,9 +153,10 @@ public static partial class Schedule
         check.Positive(options.Period, nameof(options.Period));
         check.Require(options.PeriodMultiplier >= 1 && double.IsFinite(options.PeriodMultiplier), nameof(options.PeriodMultiplier), options.PeriodMultiplier, "a finite number 1 or more");
         check.Positive(options.CycleDecay, nameof(options.CycleDecay));
+        check.Require(options.AmplitudeDecay is >= 0 and <= 1, nameof(options.AmplitudeDecay), options.AmplitudeDecay, "between 0 and 1 inclusive");
         check.Require(options.CycleLimit is null or >= 1, nameof(options.CycleLimit), options.CycleLimit, "1 or more, or null for no limit");
         check.Positive(options.KDecay, nameof(options.KDecay));
-        check.Require(!tanh || options.KDecay == 1.0, nameof(options.KDecay), options.KDecay, "1 for a tanh schedule");
+        check.Require(curve != RestartsCurve.Tanh || options.KDecay == 1.0, nameof(options.KDecay), options.KDecay, "1 for a tanh schedule");
         check.ThrowIfInvalid();
         return new RestartsSchedule(
             options.MaxValue,
@@ -146,11 +164,12 @@ public static partial class Schedule
             options.Period,
             options.PeriodMultiplier,
             options.CycleDecay,
+            options.AmplitudeDecay,
             options.CycleLimit ?? double.PositiveInfinity,
             options.KDecay,
-            tanh,
-            lower,
-            upper);
+            curve,
+            curveA,
+            curveB);
     }
 
     private static CyclicSchedule CyclicCore(CyclicOptions options, bool momentum)

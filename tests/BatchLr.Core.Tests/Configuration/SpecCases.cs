@@ -91,10 +91,11 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
             """{"lr": 0.1, "schedule": {"type": "linear", "num_warmup_steps": 2, "num_training_steps": 10}}""",
             () => Schedule.Linear(B, 0, 8).WithWarmup(2),
             s => s < 2 ? B * s / 2.0 : B * Math.Max(0, (10 - s) / 8.0)),
+        // Hugging Face's cosine lambdas go on past num_training_steps (progress above 1), and so do these.
         ["cosine"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine", "num_warmup_steps": 2, "num_training_steps": 10}}""",
-            () => Schedule.CosineAnnealing(B, 0, 8).WithWarmup(2),
-            s => s < 2 ? B * s / 2.0 : B * 0.5 * (1 + Math.Cos(Math.PI * 0.5 * 2 * Math.Min(1, (s - 2) / 8.0)))),
+            () => new BatchLr.Schedules.Families.CosineWaveSchedule(B, 0, 8).WithWarmup(2),
+            s => s < 2 ? B * s / 2.0 : B * 0.5 * (1 + Math.Cos(Math.PI * 0.5 * 2 * (s - 2) / 8.0))),
         ["cosine_with_restarts"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine_with_restarts", "num_training_steps": 12, "num_cycles": 3}}""",
             () => Schedule.Sequence([Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = B, Period = 4 }), 0.0], [12]),
@@ -117,15 +118,14 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
             s => s < 4 ? B * s / 4.0 : B / Math.Sqrt((s + 4 - 4) / 4.0)),
         ["cosine_with_min_lr"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 10, "min_lr_rate": 0.1}}""",
-            () => Schedule.CosineWithMinRatio(B, 0.1, 10),
-            s => B * ((0.5 * (1 + Math.Cos(Math.PI * Math.Min(s, 10) / 10.0)) * (1 - 0.1)) + 0.1)),
+            () => new BatchLr.Schedules.Families.CosineWaveSchedule(B, B * 0.1, 10),
+            s => B * ((0.5 * (1 + Math.Cos(Math.PI * s / 10.0)) * (1 - 0.1)) + 0.1)),
         ["cosine_warmup_with_min_lr"] = new(
             """{"lr": 0.1, "schedule": {"type": "cosine_warmup_with_min_lr", "num_warmup_steps": 4, "num_training_steps": 12, "min_lr_rate": 0.1}}""",
             () => Schedule.Sequence(
-                [Schedule.PiecewiseLinear([0.0, 3.0], [B / 4, B]), new BatchLr.Schedules.Composition.ShiftedSchedule(Schedule.CosineWithMinRatio(B, 0.1, 8), 1.0)],
+                [Schedule.PiecewiseLinear([0.0, 3.0], [B / 4, B]), new BatchLr.Schedules.Composition.ShiftedSchedule(new BatchLr.Schedules.Families.CosineWaveSchedule(B, B * 0.1, 8), 1.0)],
                 [4]),
-            s => s < 4 ? B * (s + 1) / 4.0 : B * ((0.5 * (1 + Math.Cos(Math.PI * (s - 4 + 1) / 8.0)) * (1 - 0.1)) + 0.1),
-            Steps: 12),
+            s => s < 4 ? B * (s + 1) / 4.0 : B * ((0.5 * (1 + Math.Cos(Math.PI * (s - 4 + 1) / 8.0)) * (1 - 0.1)) + 0.1)),
         ["warmup_stable_decay"] = new(
             """{"lr": 0.1, "schedule": {"type": "warmup_stable_decay", "num_warmup_steps": 2, "num_decay_steps": 4, "num_training_steps": 10}}""",
             () => Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = B, WarmupSteps = 2, StableSteps = 4, DecaySteps = 4 }),
@@ -140,6 +140,43 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
             """{"lr": 0.1, "schedule": {"type": "inverse_time_decay", "decay_rate": 1, "decay_steps": 2}}""",
             () => Schedule.InverseTime(B, 1, 2),
             s => B / (1 + (s / 2.0))),
+        ["polynomial_decay"] = new(
+            """{"lr": 0.1, "schedule": {"type": "polynomial_decay", "decay_steps": 4, "end_learning_rate": 0.01, "power": 2, "cycle": true}}""",
+            () => Schedule.Polynomial(B, 0.01, 4, 2, cycle: true),
+            s =>
+            {
+                // Keras PolynomialDecay with cycle: decay_steps · ceil(step / decay_steps), the multiplier 1 at step 0.
+                double horizon = 4 * (s == 0 ? 1 : Math.Ceiling(s / 4.0));
+                return ((B - 0.01) * Math.Pow(1 - (s / horizon), 2)) + 0.01;
+            }),
+        ["cosine_decay"] = new(
+            """{"lr": 0.1, "schedule": {"type": "cosine_decay", "decay_steps": 10, "alpha": 0.1, "exponent": 2}}""",
+            () => Schedule.CosineAnnealing(B, B * 0.1, 10, exponent: 2),
+            s =>
+            {
+                // optax cosine_decay_schedule: count = min(count, decay_steps), (1 - alpha) · (0.5 (1 + cos(π count / T)))^exponent + alpha.
+                double cosine = 0.5 * (1 + Math.Cos(Math.PI * Math.Min(s, 10) / 10.0));
+                return B * ((0.9 * cosine * cosine) + 0.1);
+            }),
+        ["cosine_decay_restarts"] = new(
+            """{"lr": 0.1, "schedule": {"type": "cosine_decay_restarts", "first_decay_steps": 4, "t_mul": 2, "m_mul": 0.5, "alpha": 0.1}}""",
+            () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = B, MinValue = B * 0.1, Period = 4, PeriodMultiplier = 2, AmplitudeDecay = 0.5 }),
+            s =>
+            {
+                // Keras CosineDecayRestarts, as its test's np_cosine_decay_restarts walks the cycles: each lasts t_mul times
+                // the one before and scales the cosine by m_mul; lr = b · ((1 - alpha) · fac · 0.5 (1 + cos(π t / T)) + alpha).
+                double step = s;
+                double length = 4;
+                double fac = 1;
+                while (step >= length)
+                {
+                    step -= length;
+                    length *= 2;
+                    fac *= 0.5;
+                }
+
+                return B * ((0.9 * fac * 0.5 * (1 + Math.Cos(Math.PI * step / length))) + 0.1);
+            }),
         ["piecewise_constant"] = new(
             """{"lr": 0.1, "schedule": {"type": "piecewise_constant", "boundaries": [3, 6], "values": [0.1, 0.05, 0.01]}}""",
             () => Schedule.PiecewiseConstant([3, 6], [0.1, 0.05, 0.01]),
@@ -163,6 +200,15 @@ internal sealed record SpecCase(string Json, Func<LearningRateSchedule> Code, Fu
                 [2],
                 restartClocks: false),
             s => s < 2 ? 0.01 + (s * (B - 0.01) / 2) : s >= 10 ? 0 : 0.5 * B * (1 + Math.Cos(Math.PI * s / 10.0))),
+        ["poly_timm"] = new(
+            """{"lr": 0.1, "schedule": {"type": "poly_timm", "t_initial": 10, "power": 2, "lr_min": 0.01, "k_decay": 1.5, "warmup_t": 2, "warmup_lr_init": 0.02}}""",
+            () => Schedule.Sequence(
+                [Schedule.Linear(0.02, B, 2), Schedule.PolynomialWithRestarts(new RestartsOptions { MaxValue = B, MinValue = 0.01, Period = 10, CycleLimit = 1, KDecay = 1.5 }, power: 2)],
+                [2],
+                restartClocks: false),
+            // timm PolyLRScheduler._get_lr: the warmup rises to b by (b - init) / warmup_t a step; then, on the same clock,
+            // lr_min + (b - lr_min) (1 - t^k / t_initial^k)^power, and lr_min from cycle_limit (one cycle) on.
+            s => s < 2 ? 0.02 + (s * (B - 0.02) / 2) : s >= 10 ? 0.01 : 0.01 + ((B - 0.01) * Math.Pow(1 - (Math.Pow(s, 1.5) / Math.Pow(10, 1.5)), 2))),
         ["warmup"] = new(
             """{"lr": 0.1, "schedule": {"type": "warmup", "warmup_steps": 2, "schedule": {"type": "StepLR", "step_size": 3, "gamma": 0.5}}}""",
             () => Schedule.Step(B, 3, 0.5).WithWarmup(2),

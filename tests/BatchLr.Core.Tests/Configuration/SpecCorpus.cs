@@ -66,6 +66,7 @@ internal static partial class SpecCorpus
         """{"lr": 0.1, "clock": "tokens", "schedule": {"type": "cosine", "num_training_steps": "1e9tok"}, "batch": {"type": "token_ramp", "start": 32, "target": 256, "ramp_tokens": 1e6}, "duration": "2e9tok"}""",
         """{"lr": 0.1, "schedule": {"type": "inverse_sqrt", "num_warmup_steps": 0, "timescale": null}}""",
         """{"lr": 0.1, "schedule": {"type": "cosine_warmup_with_min_lr", "num_warmup_steps": 4, "num_training_steps": 12, "min_lr_rate": 0.1, "warmup_lr_rate": 0.5}}""",
+        """{"lr": [0.1, 0.2], "schedule": {"type": "ExponentialLR", "gamma": [0.9, 0.5]}}""",
     ];
 
     /// <summary>Gets every valid spec: the type bases, the variants, and the specs in the docs.</summary>
@@ -138,11 +139,11 @@ internal static partial class SpecCorpus
         ("""{"lr": 0.1, "schedule": {"type": "constant"}, "duration": "2ep"}""", "$.duration"),
     ];
 
-    /// <summary>Returns the JSON blocks of the docs and the sample that are whole specs: objects with <c>lr</c>.</summary>
+    /// <summary>Returns the JSON blocks of the docs (the spec, porting and the README) and the sample that are whole specs: objects with <c>lr</c>.</summary>
     public static IEnumerable<string> FromDocs()
     {
         string root = RepositoryRoot();
-        foreach (string doc in (string[])["docs/spec.md", "README.md"])
+        foreach (string doc in (string[])["docs/spec.md", "docs/porting.md", "README.md"])
         {
             string text = File.ReadAllText(Path.Combine(root, doc));
             foreach (Match block in JsonBlock().Matches(text))

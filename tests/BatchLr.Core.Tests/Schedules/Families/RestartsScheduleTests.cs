@@ -152,15 +152,68 @@ public class RestartsScheduleTests : ScheduleConformanceTests
             return ((1.0 - alpha) * decay) + alpha;
         }
 
-        (double TMul, double MMul, double Alpha)[] cases = [(2, 1, 0), (1, 1, 0), (2, 0.9, 0), (2, 1, 0.1)];
+        // m_mul scales the swing above the floor alpha (AmplitudeDecay), so the last two cases, with both, tell it from CycleDecay.
+        (double TMul, double MMul, double Alpha)[] cases = [(2, 1, 0), (1, 1, 0), (2, 0.9, 0), (2, 1, 0.1), (2, 0.9, 0.1), (1.5, 0.5, 0.2)];
         foreach (var (tMul, mMul, alpha) in cases)
         {
-            var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = alpha, Period = 1000, PeriodMultiplier = tMul, CycleDecay = mMul });
+            var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = alpha, Period = 1000, PeriodMultiplier = tMul, AmplitudeDecay = mMul });
             for (int step = 0; step < 1500; step += 250)
             {
                 Approx.Equal(Expected(step, 1000, tMul, mMul, alpha), schedule.Evaluate(step));
             }
         }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_AmplitudeDecayAndFloor_MatchHandComputedKerasValues()
+    {
+        // keras/src/optimizers/schedules/learning_rate_schedule.py, CosineDecayRestarts.__call__ with initial 1, first_decay_steps 10,
+        // t_mul 2, m_mul 0.5, alpha 0.1: f = step / 10; i = floor(log(1 - f (1 - t_mul)) / log(t_mul)); f' = (f - (1 - 2^i) / (1 - 2)) / 2^i;
+        // lr = (1 - alpha) · 0.5 · m_mul^i · (1 + cos(π f')) + alpha.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.1, Period = 10, PeriodMultiplier = 2, AmplitudeDecay = 0.5 });
+
+        Approx.Equal(1.0, schedule.Evaluate(0));                                              // i = 0, f' = 0
+        Approx.Equal((0.9 * 0.5) + 0.1, schedule.Evaluate(5));                                // i = 0, f' = 0.5: cos = 0
+        Approx.Equal((0.9 * 0.5) + 0.1, schedule.Evaluate(10));                               // i = 1, f' = 0: 0.5 · 0.5 · 2
+        Approx.Equal((0.9 * 0.25) + 0.1, schedule.Evaluate(20));                              // i = 1, f' = (2 - 1) / 2 = 0.5
+        Approx.Equal((0.9 * 0.25 * (1 + Math.Cos(0.95 * Math.PI))) + 0.1, schedule.Evaluate(29)); // i = 1, f' = (2.9 - 1) / 2 = 0.95
+        Approx.Equal((0.9 * 0.25) + 0.1, schedule.Evaluate(30));                              // i = 2, f' = (3 - 3) / 4 = 0: 0.5 · 0.25 · 2
+    }
+
+    [Fact]
+    public void CosineWithRestarts_AmplitudeDecayVersusCycleDecay_DifferAboveAFloor()
+    {
+        // Second cycle's start, floor 0.1, factor 0.5: timm's cycle_decay lowers the peak to 0.5 · 1; Keras' m_mul halves the
+        // swing above the floor, 0.1 + 0.5 · (1 - 0.1).
+        var timm = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.1, Period = 10, CycleDecay = 0.5 });
+        var keras = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.1, Period = 10, AmplitudeDecay = 0.5 });
+
+        Approx.Equal(0.5, timm.Evaluate(10));
+        Approx.Equal(0.55, keras.Evaluate(10));
+        Approx.Equal(0.1 + ((0.5 - 0.1) * 0.5), timm.Evaluate(15));   // mid-cycle, the cosine factor is 0.5
+        Approx.Equal(0.1 + (0.9 * 0.5 * 0.5), keras.Evaluate(15));
+    }
+
+    [Fact]
+    public void CosineWithRestarts_ZeroAmplitudeDecay_HoldsTheFloorAfterTheFirstCycle()
+    {
+        // Keras with m_mul = 0: m_mul^0 = 1 in the first cycle, 0 after it, so the rate is alpha · initial from the first restart.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.2, Period = 4, AmplitudeDecay = 0 });
+
+        Approx.Equal(0.2 + (0.8 * 0.5 * (1 + Math.Cos(Math.PI / 4))), schedule.Evaluate(1));
+        schedule.Evaluate(4).Should().Be(0.2);
+        schedule.Evaluate(123.5).Should().Be(0.2);
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void CosineWithRestarts_AmplitudeDecayOutOfRange_NamesItAndTheRule(double value)
+    {
+        var act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, Period = 4, AmplitudeDecay = value });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*AmplitudeDecay*between 0 and 1 inclusive*");
     }
 
     [Fact]

@@ -1,0 +1,41 @@
+using System;
+using BatchLr.Core.Tests.TestSupport;
+using BatchLr.Schedules;
+using BatchLr.Schedules.Families;
+
+namespace BatchLr.Core.Tests.Schedules.Families;
+
+/// <summary>Tests of <c>CosineWaveSchedule</c>, behind the spec's Hugging Face cosine types (a half period of <c>(T - W) / (2 · num_cycles)</c>).</summary>
+public class CosineWaveScheduleTests : ScheduleConformanceTests
+{
+    protected override double LowerBound => 0.01;
+
+    protected override double UpperBound => 0.5;
+
+    protected override LearningRateSchedule Create() => new CosineWaveSchedule(0.5, 0.01, 17 / 2.5);
+
+    [Fact]
+    public void Evaluate_HuggingFaceCosineWithWarmup_MatchesExpectedList()
+    {
+        // transformers tests/optimization/test_optimization.py, ScheduleInitTest.test_schedulers: get_cosine_schedule_with_warmup
+        // with lr 10, num_warmup_steps 2, num_training_steps 10 gives [0.0, 5.0, 10.0, 9.61, 8.53, 6.91, 5.0, 3.08, 1.46, 0.38];
+        // HF asserts within 1e-2, so we do too.
+        LearningRateSchedule schedule = new CosineWaveSchedule(10, 0, 8).WithWarmup(2);
+
+        Approx.SequenceWithin(schedule, [0.0, 5.0, 10.0, 9.61, 8.53, 6.91, 5.0, 3.08, 1.46, 0.38], 1e-2);
+    }
+
+    [Fact]
+    public void Evaluate_PastTheDuration_GoesOnAlongTheCosine()
+    {
+        // src/transformers/optimization.py, _get_cosine_schedule_with_warmup_lr_lambda: 0.5 (1 + cos(π · num_cycles · 2 · progress))
+        // with progress = t / T for every t, above 1 too; with a floor r, factor · (1 - r) + r.
+        var schedule = new CosineWaveSchedule(2.0, 0.2, 10 / 1.5); // num_cycles 0.75 over T = 10
+
+        for (double t = 0; t < 60; t += 0.7)
+        {
+            double factor = 0.5 * (1 + Math.Cos(Math.PI * 0.75 * 2 * (t / 10)));
+            Approx.Equal(2.0 * ((factor * (1 - 0.1)) + 0.1), schedule.Evaluate(t), 1e-12, "at t = " + t);
+        }
+    }
+}
