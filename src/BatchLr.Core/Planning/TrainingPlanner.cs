@@ -311,8 +311,8 @@ public sealed class TrainingPlanner
     /// refuses it, so a loop that met one calls this.
     /// </para>
     /// <para>
-    /// What changes: the position in the data moves past the step's samples (and past the epoch's tail the plan passed over,
-    /// <see cref="StepPlan.Skip"/>), so the next plan reads the samples after them, the epoch clock advances, and every sample is
+    /// What changes: the position in the data moves past the step's samples (and past an epoch's tail the plan passed over
+    /// under <see cref="EpochBoundary.Drop"/>), so the next plan reads the samples after them, the epoch clock advances, and every sample is
     /// still read once per epoch; the samples count in <see cref="TrainingPlannerState.SkippedSamples"/>. What does not: the
     /// optimizer steps, the samples and tokens consumed, and therefore the schedules' position (the next plan has the same
     /// learning rates, unless a schedule runs on the epoch clock); the reduce-on-plateau monitor, the gradient-noise estimates

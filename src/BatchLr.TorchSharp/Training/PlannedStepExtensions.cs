@@ -74,15 +74,16 @@ public static class PlannedStepExtensions
     /// An exception before the optimizer's step (from <paramref name="loss"/>, the loader, an out-of-memory that is not recovered,
     /// the all-reduce or the clipping) leaves the run as if the step had never started: the partial gradients are discarded
     /// (<c>zero_grad</c>), every group's learning rate and momentum are put back, the optimizer has not stepped, and the planner
-    /// has not advanced (an out-of-memory recovered from before the failure keeps the lowered micro-batch limit). Calling the
-    /// step again runs the same samples at the same learning rates. Random generators the attempt drew from (dropout) are not
-    /// rewound; a checkpoint restores them (<see cref="TrainingCheckpoint"/>).
+    /// has not advanced (an out-of-memory recovered from before the failure keeps the lowered micro-batch limit), and TorchSharp's
+    /// default generator (<c>torch.get_rng_state()</c>, the one <see cref="TrainingCheckpoint"/> saves) is put back, so calling
+    /// the step again runs the same samples at the same learning rates with the same dropout masks, as does a retry after an
+    /// out-of-memory. The state of other generators (a CUDA device's, one the loss function owns) is the caller's.
     /// </para>
     /// <para>
     /// A cancellation is all or nothing: observed up to the end of the last micro-batch, it throws
     /// <see cref="OperationCanceledException"/> and leaves the run as if the step had never started (gradients discarded, the
-    /// groups' learning rates and momentum put back, the optimizer not stepped, the planner not advanced), so calling the step
-    /// again runs the same samples; requested later, while the gradient is averaged, clipped or applied, it is not observed and
+    /// groups' learning rates and momentum and the default random generator put back, the optimizer not stepped, the planner
+    /// not advanced), so calling the step again, or saving a checkpoint and resuming from it, runs the same step; requested later, while the gradient is averaged, clipped or applied, it is not observed and
     /// the step completes. The same holds for an <see cref="OperationCanceledException"/> that <paramref name="loss"/> throws
     /// when it watches the token itself.
     /// </para>
@@ -116,8 +117,10 @@ public static class PlannedStepExtensions
             ? optimizer.parameters().ToArray()
             : [];
 
-        // Everything up to the optimizer's step can be undone: a failure there puts the groups' settings back and drops the gradients.
+        // Everything up to the optimizer's step can be undone: a failure there puts the groups' settings and the random generator
+        // back, and drops the gradients.
         GroupSettings settings = GroupSettings.Capture(optimizer);
+        using Tensor random = get_rng_state();
         StepPlan plan;
         Accumulated sums;
         int retries = 0;
@@ -155,6 +158,7 @@ public static class PlannedStepExtensions
                 // Discard the failed attempt's partial gradients; the planner has not advanced, so the retry is the same step.
                 optimizer.zero_grad();
                 planner.ReportOutOfMemory();
+                set_rng_state(random); // the retry draws what the failed attempt drew (dropout masks), not the numbers after them
                 retries++;
             }
 
@@ -199,6 +203,7 @@ public static class PlannedStepExtensions
         {
             optimizer.zero_grad();
             settings.Restore();
+            set_rng_state(random);
             throw;
         }
 

@@ -273,4 +273,41 @@ public sealed class PlannedStepFaultTests : IDisposable
         GradientsAreZero(model).Should().BeTrue();
         planner.State.Should().Be(before);
     }
+
+    [Fact]
+    public void Step_Fails_PutsTheDefaultRandomGeneratorBack()
+    {
+        // The loss draws from TorchSharp's default generator (as dropout does) in every micro-batch, and the third one fails.
+        using var loader = PlannedLoader.FromTensors([_inputs, _targets]);
+        using Linear model = Model();
+        using var sgd = SGD(model.parameters(), 0.1);
+        TrainingPlanner planner = Planner();
+        manual_seed(12);
+        byte[] before = RandomState();
+        var draws = new List<double>();
+        int calls = 0;
+        Tensor Loss(IList<Tensor> batch)
+        {
+            using (Tensor draw = rand(1, dtype: ScalarType.Float64))
+            {
+                draws.Add(draw.ToDouble());
+            }
+
+            return ++calls == 3 ? throw new InvalidOperationException("the user's loss failed") : Mse(model)(batch);
+        }
+
+        var act = () => planner.Step(sgd, loader, Loss);
+
+        act.Should().Throw<InvalidOperationException>();
+        RandomState().Should().Equal(before);
+        calls = 100; // no more failures
+        planner.Step(sgd, loader, Loss);
+        draws.Skip(3).Should().Equal(draws.Take(3), "the step called again draws the same numbers");
+    }
+
+    private static byte[] RandomState()
+    {
+        using Tensor state = get_rng_state();
+        return state.data<byte>().ToArray();
+    }
 }
