@@ -36,6 +36,12 @@ namespace BatchLr;
 /// plan returned.
 /// </para>
 /// <para>
+/// A NaN or infinite number never reaches a reactive part: <see cref="Complete(in StepOutcome)"/> refuses a non-finite loss or
+/// gradient norm, and <see cref="Report(double)"/> a non-finite metric, with an <see cref="ArgumentOutOfRangeException"/> that
+/// names the field and the rule, and nothing changes. A step whose loss or gradient was not finite, and whose update the loop
+/// therefore skipped, is recorded with <see cref="SkipStep"/>: its samples are passed over and nothing learns from it.
+/// </para>
+/// <para>
 /// The whole state is <see cref="State"/>; a planner built from it with the same options plans exactly what the original would
 /// have, and a planner with other options refuses it. The reduce-on-plateau state belongs to the planner; an adaptive batch
 /// policy keeps its state in itself, so give each planner its own policy: <see cref="ScheduleSpec.BuildPlannerOptions(long?)"/>
@@ -196,7 +202,10 @@ public sealed class TrainingPlanner
     /// <summary>Records what the planned step did and advances the clocks.</summary>
     /// <param name="outcome">What happened: the samples consumed, and whatever else the loop measured.</param>
     /// <remarks>The step recorded is the one of the last plan returned by <see cref="Plan"/> since the previous call; without one, the step planned now.</remarks>
-    /// <exception cref="ArgumentException">A field of <paramref name="outcome"/> breaks its rule, or it reports more samples than the step planned; nothing changes.</exception>
+    /// <exception cref="ArgumentException">
+    /// A field of <paramref name="outcome"/> breaks its rule (among them: a loss or a gradient norm that is NaN or infinite; record
+    /// such a step with <see cref="SkipStep"/>), or it reports more samples than the step planned; nothing changes.
+    /// </exception>
     /// <exception cref="InvalidOperationException">Training is complete and no step was planned; nothing changes.</exception>
     public void Complete(in StepOutcome outcome)
     {
@@ -290,6 +299,43 @@ public sealed class TrainingPlanner
         _hasPending = false;
         PlannerMetrics.Count(PlannerMetrics.OutOfMemoryRecoveries, _name);
         return _microBatchLimit;
+    }
+
+    /// <summary>Records that the planned step did not update the model, because its loss or its gradient was not finite: its samples are passed over, and nothing that learns from training changes.</summary>
+    /// <returns>The samples passed over: the step's global batch.</returns>
+    /// <remarks>
+    /// <para>
+    /// Call it instead of <see cref="Complete(in StepOutcome)"/> when the loop skips the optimizer's update, as AMP's
+    /// <c>GradScaler</c> skips a step whose gradients hold an infinity or a NaN (Hugging Face's <c>Trainer</c> then does not
+    /// advance its learning-rate scheduler either). A NaN or infinite loss must never reach the planner: <see cref="Complete(in StepOutcome)"/>
+    /// refuses it, so a loop that met one calls this.
+    /// </para>
+    /// <para>
+    /// What changes: the position in the data moves past the step's samples (and past an epoch's tail the plan passed over
+    /// under <see cref="EpochBoundary.Drop"/>), so the next plan reads the samples after them, the epoch clock advances, and every sample is
+    /// still read once per epoch; the samples count in <see cref="TrainingPlannerState.SkippedSamples"/>. What does not: the
+    /// optimizer steps, the samples and tokens consumed, and therefore the schedules' position (the next plan has the same
+    /// learning rates, unless a schedule runs on the epoch clock); the reduce-on-plateau monitor, the gradient-noise estimates
+    /// and an adaptive batch-size policy receive nothing; the micro-batch limit does not count the step toward regrowing. A
+    /// duration in samples or epochs counts positions in the data, so skipped samples count toward it; a duration in steps
+    /// counts optimizer steps, so it does not.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">No step is planned: call <see cref="Plan"/> first; nothing changes.</exception>
+    public long SkipStep()
+    {
+        if (!_hasPending)
+        {
+            throw new InvalidOperationException("No step is planned: call Plan, run the step, and skip that step.");
+        }
+
+        StepPlan plan = _pending;
+        _skipped += plan.Skip + plan.Batch.GlobalBatchSize;
+        double epoch = _datasetSize is { } size ? (double)(_progress.Samples + _skipped) / size : 0.0;
+        _progress = new TrainingProgress(_progress.Step, _progress.Samples, _progress.Tokens, epoch);
+        _hasPending = false;
+        PlannerMetrics.Count(PlannerMetrics.SkippedSteps, _name);
+        return plan.Batch.GlobalBatchSize;
     }
 
     /// <summary>Reports a metric measured between steps, such as a validation loss, to the reactive parts that watch reported metrics.</summary>

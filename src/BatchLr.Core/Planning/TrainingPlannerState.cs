@@ -38,7 +38,7 @@ public sealed record TrainingPlannerState(
     /// <value>The default is <see cref="CurrentVersion"/>.</value>
     public int Version { get; init; } = CurrentVersion;
 
-    /// <summary>Gets the samples passed over at epochs' ends (<see cref="EpochBoundary.Drop"/>), which the epoch clock counts and the samples clock does not.</summary>
+    /// <summary>Gets the samples passed over, at epochs' ends (<see cref="EpochBoundary.Drop"/>) and by skipped steps (<see cref="TrainingPlanner.SkipStep"/>), which the epoch clock counts and the samples clock does not.</summary>
     /// <value>Zero or more. The default is 0.</value>
     public long SkippedSamples { get; init; }
 

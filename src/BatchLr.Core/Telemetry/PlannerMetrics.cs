@@ -37,6 +37,8 @@ internal static class PlannerMetrics
 
     public static Counter<long> PlateauBatchChanges { get; } = Meter.CreateCounter<long>("batchlr.plateau.batch_changes", "{change}", "Reports or losses that changed a batch-size plateau factor.");
 
+    public static Counter<long> SkippedSteps { get; } = Meter.CreateCounter<long>("batchlr.steps.skipped", "{step}", "Planned steps whose update was skipped because their loss or gradient was not finite; their samples are passed over.");
+
     public static Counter<long> OutOfMemoryRecoveries { get; } = Meter.CreateCounter<long>("batchlr.out_of_memory.recoveries", "{recovery}", "Steps replanned with a smaller micro-batch after running out of memory.");
 
     /// <summary>Records a completed step: counters, the batch split and each group's learning rate.</summary>

@@ -1,6 +1,8 @@
 using System;
+using System.ComponentModel;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
 using BatchLr.Feedback;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -12,6 +14,22 @@ namespace BatchLr.TorchSharp;
 /// <summary>Runs planned optimizer steps: the plan, its micro-batches, the weighted backward passes, the optimizer's step, and the report to the planner.</summary>
 public static class PlannedStepExtensions
 {
+    /// <summary>Runs one planned optimizer step and reports it to the planner; kept for binary compatibility with 0.1.0.</summary>
+    /// <typeparam name="TBatch">The loader's batch shape.</typeparam>
+    /// <param name="planner">The planner; its next plan is the step's.</param>
+    /// <param name="optimizer">The optimizer; its groups get the plan's learning rates (and momentum) before the step.</param>
+    /// <param name="loader">The loader that feeds the plan's micro-batches.</param>
+    /// <param name="loss">Computes the mean loss of one micro-batch as a scalar tensor.</param>
+    /// <param name="options">Clipping, noise measurement, replicas and the clock; <see langword="null"/> for the defaults.</param>
+    /// <returns>The plan that ran, whether the update was applied, the loss, the duration and the gradient statistics.</returns>
+    /// <remarks>The same as the overload with a <see cref="CancellationToken"/>, with <see cref="CancellationToken.None"/>.</remarks>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PlannedStepOptions.MaxGradientNorm"/> is not greater than zero.</exception>
+    /// <exception cref="InvalidOperationException">Training is complete, or <paramref name="loss"/> returned a tensor that is not one number; the optimizer has not stepped and the planner has not advanced.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static StepReport Step<TBatch>(this TrainingPlanner planner, Optimizer optimizer, PlannedLoader<TBatch> loader, Func<TBatch, Tensor> loss, PlannedStepOptions? options) =>
+        Step(planner, optimizer, loader, loss, options, CancellationToken.None);
+
     /// <summary>Runs one planned optimizer step and reports it to the planner.</summary>
     /// <typeparam name="TBatch">The loader's batch shape.</typeparam>
     /// <param name="planner">The planner; its next plan is the step's.</param>
@@ -19,7 +37,8 @@ public static class PlannedStepExtensions
     /// <param name="loader">The loader that feeds the plan's micro-batches.</param>
     /// <param name="loss">Computes the mean loss of one micro-batch as a scalar tensor: the forward pass and the criterion, as in any TorchSharp loop.</param>
     /// <param name="options">Clipping, noise measurement, replicas and the clock; <see langword="null"/> for the defaults.</param>
-    /// <returns>The plan that ran, the loss, the duration and the gradient statistics, all of which were reported to <paramref name="planner"/>.</returns>
+    /// <param name="cancellationToken">Cancels the step before its update: observed before the plan, before each micro-batch, and after the last one.</param>
+    /// <returns>The plan that ran, whether the update was applied, the loss, the duration and the gradient statistics.</returns>
     /// <remarks>
     /// <para>
     /// The step, which a loop may call as it is or copy: <c>plan = planner.Plan()</c>; <c>optimizer.Apply(plan)</c>;
@@ -39,11 +58,45 @@ public static class PlannedStepExtensions
     /// optimizer steps once, on the global batch the plan asked for. With replicas, the ranks agree on any rank's failure
     /// first (<see cref="PlannedStepOptions.AgreeOnOutOfMemory"/>), so all of them retry together.
     /// </para>
+    /// <para>
+    /// A NaN or infinite loss skips the update, as AMP's <c>GradScaler</c> skips a step whose gradients are not finite: the
+    /// micro-batches after it are not run, the optimizer does not step (the weights stay as they were, and so does the
+    /// optimizer: its moments, step counts, learning rates and momentum), the gradients are left as computed, for inspection
+    /// (the next step zeroes them), and the planner passes the step's samples over with <see cref="TrainingPlanner.SkipStep"/>, so the loss never
+    /// reaches a reduce-on-plateau monitor or a batch-size policy, the schedules do not advance, and the next step reads the
+    /// samples after these. The same holds when the loss is finite but a gradient norm the step reads is not: the norm that
+    /// <see cref="PlannedStepOptions.MaxGradientNorm"/> clips, the two norms of the noise measurement, or, with
+    /// <see cref="PlannedStepOptions.AllReduceGradients"/>, the averaged gradient. The report says which
+    /// (<see cref="StepReport.Status"/>). With replicas, a rank whose loss is not finite fills its gradients with NaN before
+    /// the all-reduce, so the average is NaN on every rank and every rank skips the same step.
+    /// </para>
+    /// <para>
+    /// An exception before the optimizer's step (from <paramref name="loss"/>, the loader, an out-of-memory that is not recovered,
+    /// the all-reduce or the clipping) leaves the run as if the step had never started: the partial gradients are discarded
+    /// (<c>zero_grad</c>), every group's learning rate and momentum are put back, the optimizer has not stepped, and the planner
+    /// has not advanced (an out-of-memory recovered from before the failure keeps the lowered micro-batch limit), and TorchSharp's
+    /// default generator (<c>torch.get_rng_state()</c>, the one <see cref="TrainingCheckpoint"/> saves) is put back, so calling
+    /// the step again runs the same samples at the same learning rates with the same dropout masks, as does a retry after an
+    /// out-of-memory. The state of other generators (a CUDA device's, one the loss function owns) is the caller's.
+    /// </para>
+    /// <para>
+    /// A cancellation is all or nothing: observed up to the end of the last micro-batch, it throws
+    /// <see cref="OperationCanceledException"/> and leaves the run as if the step had never started (gradients discarded, the
+    /// groups' learning rates and momentum and the default random generator put back, the optimizer not stepped, the planner
+    /// not advanced), so calling the step again, or saving a checkpoint and resuming from it, runs the same step; requested later, while the gradient is averaged, clipped or applied, it is not observed and
+    /// the step completes. The same holds for an <see cref="OperationCanceledException"/> that <paramref name="loss"/> throws
+    /// when it watches the token itself.
+    /// </para>
+    /// <para>
+    /// With replicas, the last point of cancellation comes before <see cref="PlannedStepOptions.AllReduceGradients"/>: cancel every
+    /// rank together (with the engine that runs them), or some ranks would wait in the all-reduce for one that left.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="PlannedStepOptions.MaxGradientNorm"/> is not greater than zero.</exception>
     /// <exception cref="InvalidOperationException">Training is complete, or <paramref name="loss"/> returned a tensor that is not one number; the optimizer has not stepped and the planner has not advanced.</exception>
-    public static StepReport Step<TBatch>(this TrainingPlanner planner, Optimizer optimizer, PlannedLoader<TBatch> loader, Func<TBatch, Tensor> loss, PlannedStepOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the step's gradient was complete; the run is as if the step had never started.</exception>
+    public static StepReport Step<TBatch>(this TrainingPlanner planner, Optimizer optimizer, PlannedLoader<TBatch> loader, Func<TBatch, Tensor> loss, PlannedStepOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(planner);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -55,81 +108,132 @@ public static class PlannedStepExtensions
             throw new ArgumentOutOfRangeException(nameof(options), max, string.Create(CultureInfo.InvariantCulture, $"'options.MaxGradientNorm' is {max}; it must be a finite number greater than zero, or null."));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         TimeProvider clock = options.TimeProvider ?? TimeProvider.System;
         long started = clock.GetTimestamp();
         bool measure = options.MeasureGradientNoise ?? planner.NeedsGradientStatistics;
-        Parameter[] parameters = measure || options.MaxGradientNorm is not null || options.AllReduceGradients is not null
+        bool reduce = options.AllReduceGradients is not null;
+        Parameter[] parameters = measure || options.MaxGradientNorm is not null || reduce
             ? optimizer.parameters().ToArray()
             : [];
 
+        // Everything up to the optimizer's step can be undone: a failure there puts the groups' settings and the random generator
+        // back, and drops the gradients.
+        GroupSettings settings = GroupSettings.Capture(optimizer);
+        using Tensor random = get_rng_state();
         StepPlan plan;
-        double total;
-        double first;
+        Accumulated sums;
         int retries = 0;
-        while (true)
-        {
-            plan = planner.Plan();
-            optimizer.Apply(plan);
-            optimizer.zero_grad();
-            bool failed = false;
-            try
-            {
-                (total, first) = Accumulate(plan, loader, loss, measure ? parameters : null);
-            }
-            catch (Exception e) when (options.RecoverFromOutOfMemory && OutOfMemory.IsCauseOf(e))
-            {
-                (total, first) = (0, 0);
-                failed = true;
-            }
-
-            if (options.AgreeOnOutOfMemory is { } agree)
-            {
-                failed = agree(failed);
-            }
-
-            if (!failed)
-            {
-                break;
-            }
-
-            // Discard the failed attempt's partial gradients; the planner has not advanced, so the retry is the same step.
-            optimizer.zero_grad();
-            planner.ReportOutOfMemory();
-            retries++;
-        }
-
-        BatchPlan batch = plan.Batch;
-        bool alone = batch.Replicas == 1;
-        double local = measure && !alone ? SquaredNorm(parameters) : 0;
-        options.AllReduceGradients?.Invoke(parameters);
+        StepStatus status;
         GradientStatistics? statistics = null;
-        if (measure)
+        try
         {
-            double accumulated = SquaredNorm(parameters);
-            statistics = alone
-                ? GradientStatistics.FromMicroBatches(batch, first, accumulated)
-                : options.AllReduceGradients is null ? null : new GradientStatistics(batch.PerReplicaBatchSize, local, batch.GlobalBatchSize, accumulated);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                plan = planner.Plan();
+                optimizer.Apply(plan);
+                optimizer.zero_grad();
+                bool failed = false;
+                try
+                {
+                    sums = Accumulate(plan, loader, loss, measure ? parameters : null, cancellationToken);
+                }
+                catch (Exception e) when (options.RecoverFromOutOfMemory && OutOfMemory.IsCauseOf(e))
+                {
+                    sums = default;
+                    failed = true;
+                }
+
+                if (options.AgreeOnOutOfMemory is { } agree)
+                {
+                    failed = agree(failed);
+                }
+
+                if (!failed)
+                {
+                    break;
+                }
+
+                // Discard the failed attempt's partial gradients; the planner has not advanced, so the retry is the same step.
+                optimizer.zero_grad();
+                planner.ReportOutOfMemory();
+                set_rng_state(random); // the retry draws what the failed attempt drew (dropout masks), not the numbers after them
+                retries++;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested(); // the last point: from the all-reduce on, every rank finishes the step
+            status = double.IsFinite(sums.Loss) ? StepStatus.Applied : StepStatus.SkippedNonFiniteLoss;
+            BatchPlan batch = plan.Batch;
+            bool alone = batch.Replicas == 1;
+            if (reduce && status != StepStatus.Applied)
+            {
+                Poison(parameters); // so the average is not finite on every rank, and every rank skips this step
+            }
+
+            double local = measure && !alone && status == StepStatus.Applied ? SquaredNorm(parameters) : 0;
+            options.AllReduceGradients?.Invoke(parameters);
+            if (status == StepStatus.Applied && (measure || reduce))
+            {
+                double accumulated = SquaredNorm(parameters);
+                if (!double.IsFinite(accumulated) || !double.IsFinite(local) || (measure && alone && !double.IsFinite(sums.First)))
+                {
+                    status = StepStatus.SkippedNonFiniteGradient;
+                }
+                else if (measure)
+                {
+                    statistics = alone
+                        ? GradientStatistics.FromMicroBatches(batch, sums.First, accumulated)
+                        : reduce ? new GradientStatistics(batch.PerReplicaBatchSize, local, batch.GlobalBatchSize, accumulated) : null;
+                    if (statistics is { } measured && !double.IsFinite(measured.SmallBatchSquaredNorm))
+                    {
+                        status = StepStatus.SkippedNonFiniteGradient; // the first micro-batch's norm, rescaled, overflowed
+                        statistics = null;
+                    }
+                }
+            }
+
+            if (status == StepStatus.Applied && options.MaxGradientNorm is { } limit && !double.IsFinite(nn.utils.clip_grad_norm_(parameters, limit)))
+            {
+                status = StepStatus.SkippedNonFiniteGradient;
+                statistics = null;
+            }
+        }
+        catch
+        {
+            optimizer.zero_grad();
+            settings.Restore();
+            set_rng_state(random);
+            throw;
         }
 
-        if (options.MaxGradientNorm is { } limit)
+        if (status == StepStatus.Applied)
         {
-            nn.utils.clip_grad_norm_(parameters, limit);
+            optimizer.step();
+            double seconds = clock.GetElapsedTime(started).TotalSeconds;
+            planner.Complete(new StepOutcome(plan.Batch.GlobalBatchSize) { Loss = sums.Loss, Seconds = seconds, Gradients = statistics });
+            return new StepReport(plan, sums.Loss, seconds, statistics, retries, status);
         }
 
-        optimizer.step();
-        double seconds = clock.GetElapsedTime(started).TotalSeconds;
-        planner.Complete(new StepOutcome(batch.GlobalBatchSize) { Loss = total, Seconds = seconds, Gradients = statistics });
-        return new StepReport(plan, total, seconds, statistics, retries);
+        // Skipped: the optimizer as it was, nothing the planner learns from; the gradients are left as computed, for inspection.
+        settings.Restore();
+        planner.SkipStep();
+        return new StepReport(plan, sums.Loss, clock.GetElapsedTime(started).TotalSeconds, null, retries, status);
     }
 
-    /// <summary>Runs the plan's micro-batches: each loss weighted by its share, backward, in its own dispose scope; returns the weighted loss and the squared gradient norm after the first micro-batch when measuring on one replica.</summary>
-    private static (double Loss, double First) Accumulate<TBatch>(StepPlan plan, PlannedLoader<TBatch> loader, Func<TBatch, Tensor> loss, Parameter[]? measured)
+    /// <summary>
+    /// Runs the plan's micro-batches: each loss weighted by its share, backward, in its own dispose scope; returns the weighted
+    /// loss and the squared gradient norm after the first micro-batch when measuring on one replica. Stops after a micro-batch
+    /// whose loss is not finite, returning a loss that is not finite either.
+    /// </summary>
+    private static Accumulated Accumulate<TBatch>(StepPlan plan, PlannedLoader<TBatch> loader, Func<TBatch, Tensor> loss, Parameter[]? measured, CancellationToken cancellationToken)
     {
         BatchPlan batch = plan.Batch;
         double total = 0;
         double first = 0;
         for (int i = 0; i < batch.AccumulationSteps; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using DisposeScope scope = NewDisposeScope();
             MicroBatch<TBatch> micro = loader.GetMicroBatch(plan, i);
             Tensor value = loss(micro.Data);
@@ -149,14 +253,30 @@ public static class PlannedStepExtensions
                 (value * micro.LossWeight).backward();
             }
 
-            total += value.ToDouble() * micro.LossWeight;
+            double mean = value.ToDouble();
+            total += mean * micro.LossWeight;
+            if (!double.IsFinite(mean))
+            {
+                return new Accumulated(total, first); // the update will be skipped: the rest would be wasted work
+            }
+
             if (measured is not null && batch.Replicas == 1 && i == 0)
             {
                 first = SquaredNorm(measured);
             }
         }
 
-        return (total, first);
+        return new Accumulated(total, first);
+    }
+
+    /// <summary>Fills every gradient with NaN, so an average across replicas that includes it is NaN on every rank.</summary>
+    private static void Poison(Parameter[] parameters)
+    {
+        foreach (Parameter parameter in parameters)
+        {
+            using Tensor? grad = parameter.grad;
+            grad?.fill_(double.NaN);
+        }
     }
 
     private static PlannedStepOptions Defaults { get; } = new();
@@ -176,4 +296,7 @@ public static class PlannedStepExtensions
 
         return sum;
     }
+
+    /// <summary>The weighted loss of the micro-batches run, and the squared gradient norm after the first.</summary>
+    private readonly record struct Accumulated(double Loss, double First);
 }

@@ -1,14 +1,22 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.optim;
 
 namespace BatchLr.TorchSharp;
 
-/// <summary>Configures a planned optimizer step (<see cref="PlannedStepExtensions.Step{TBatch}"/>).</summary>
+/// <summary>Configures a planned optimizer step (<see cref="PlannedStepExtensions.Step{TBatch}(TrainingPlanner, Optimizer, PlannedLoader{TBatch}, Func{TBatch, Tensor}, PlannedStepOptions?, CancellationToken)"/>).</summary>
 public sealed class PlannedStepOptions
 {
     /// <summary>Gets or sets the largest global L2 norm of the gradient: above it the gradient is scaled down before the optimizer steps (<c>clip_grad_norm_</c>).</summary>
-    /// <value>A finite number greater than zero, or <see langword="null"/> for no clipping. The default is <see langword="null"/>.</value>
+    /// <value>
+    /// A finite number greater than zero, or <see langword="null"/> for no clipping. The default is <see langword="null"/>. The
+    /// norm clipping computes is also checked: when it is NaN or infinite the update is skipped
+    /// (<see cref="StepStatus.SkippedNonFiniteGradient"/>), so clipping at a limit the gradient never reaches checks every
+    /// step's gradient for the price of one norm.
+    /// </value>
     public double? MaxGradientNorm { get; set; }
 
     /// <summary>Gets or sets whether the step measures the gradient at two batch sizes for the noise estimate.</summary>
@@ -30,7 +38,8 @@ public sealed class PlannedStepOptions
     /// <value>
     /// The default is <see langword="true"/>: the failed attempt's partial gradients are discarded, the planner lowers its limit
     /// (<see cref="TrainingPlanner.ReportOutOfMemory"/>) and the same samples run again, so the optimizer sees the same global
-    /// batch and steps once. <see langword="false"/> lets the out-of-memory propagate.
+    /// batch and steps once. <see langword="false"/> lets the out-of-memory propagate, with the step undone: gradients discarded,
+    /// the groups' learning rates put back, the optimizer not stepped and the planner not advanced.
     /// </value>
     public bool RecoverFromOutOfMemory { get; set; } = true;
 

@@ -92,4 +92,23 @@ public sealed class PlannerMetricsTests : IDisposable
         Values("batchlr.out_of_memory.recoveries").Should().Equal(1);
         _seen.Where(m => m.Instrument == "batchlr.learning_rate").Select(m => (m.Value, m.Group)).Should().Equal((0.4, 0), (0.2, 1), (0.4, 0), (0.2, 1), (0.4, 0), (0.2, 1));
     }
+
+    [Fact]
+    public void SkipStep_IsCountedAsSkipped_NotAsAStep()
+    {
+        var planner = new TrainingPlanner(new TrainingPlannerOptions
+        {
+            Name = _plan,
+            Schedule = new OptimizerSchedule([Schedule.Constant(0.1)]),
+            BatchSize = BatchSizePolicy.Fixed(8),
+        });
+
+        planner.Complete(new StepOutcome(planner.Plan().Batch.GlobalBatchSize));
+        planner.Plan();
+        planner.SkipStep();
+
+        Values("batchlr.steps").Should().Equal(1);
+        Values("batchlr.samples").Should().Equal(8);
+        Values("batchlr.steps.skipped").Should().Equal(1);
+    }
 }
