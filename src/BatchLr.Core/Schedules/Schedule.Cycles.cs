@@ -132,7 +132,6 @@ public static partial class Schedule
         var check = new OptionsValidation(nameof(options));
         check.FiniteNotNegative(options.MaxValue, nameof(options.MaxValue));
         check.FiniteNotNegative(options.MinValue, nameof(options.MinValue));
-        check.Require(!(options.MinValue > options.MaxValue), nameof(options.MinValue), options.MinValue, "no greater than MaxValue, " + Guard.Format(options.MaxValue));
         check.Positive(options.Period, nameof(options.Period));
         check.Require(options.PeriodMultiplier >= 1 && double.IsFinite(options.PeriodMultiplier), nameof(options.PeriodMultiplier), options.PeriodMultiplier, "a finite number 1 or more");
         check.Positive(options.CycleDecay, nameof(options.CycleDecay));
@@ -231,6 +230,69 @@ public static partial class Schedule
         }
 
         check.ThrowIfInvalid();
+    }
+
+    /// <summary>
+    /// Creates PyTorch's OneCycleLR as its spec type runs it (<see cref="TorchOneCycleSchedule"/>): PyTorch's phase search and
+    /// annealing formulas, through step <c>TotalSteps</c>, the last one PyTorch computes, and held after it.
+    /// </summary>
+    /// <remarks>
+    /// It accepts what PyTorch runs: a <c>PctStart</c> of 0, or so small that the warmup is shorter than a step (the schedule then
+    /// starts partway down the next phase, as in PyTorch). It refuses a first phase ending exactly at step 0 (PyTorch divides 0 by 0
+    /// there), and phases that do not follow each other (a second phase of length 0 or less: <c>PctStart</c> 1, or above one half
+    /// with three phases, which PyTorch runs with phases going backwards).
+    /// </remarks>
+    internal static LearningRateSchedule OneCycleThroughTotal(OneCycleOptions options, bool momentum)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        check.Positive(options.MaxLearningRate, nameof(options.MaxLearningRate));
+        check.Require(options.TotalSteps >= 1 && options.TotalSteps == Math.Floor(options.TotalSteps) && double.IsFinite(options.TotalSteps), nameof(options.TotalSteps), options.TotalSteps, "a whole number 1 or more");
+        check.Require(options.PctStart is >= 0 and < 1, nameof(options.PctStart), options.PctStart, "at least 0 and less than 1");
+        check.Require(options.AnnealStrategy is AnnealShape.Cosine or AnnealShape.Linear, nameof(options.AnnealStrategy), options.AnnealStrategy, "Cosine or Linear");
+        check.Positive(options.DivFactor, nameof(options.DivFactor));
+        check.Positive(options.FinalDivFactor, nameof(options.FinalDivFactor));
+        check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
+        check.Require(options.MaxMomentum >= options.BaseMomentum && double.IsFinite(options.MaxMomentum), nameof(options.MaxMomentum), options.MaxMomentum, "finite and no less than BaseMomentum, " + Guard.Format(options.BaseMomentum));
+        check.ThrowIfInvalid();
+
+        double[] ends = PhaseEnds(options);
+        if (ends[0] == 0)
+        {
+            check.Require(false, nameof(options.PctStart), options.PctStart, "such that PctStart · TotalSteps is not 1, where the first phase would end at step 0 and PyTorch divides 0 by 0");
+        }
+
+        for (int i = 1; i < ends.Length; i++)
+        {
+            if (!(ends[i] > ends[i - 1]))
+            {
+                check.Require(
+                    false,
+                    nameof(options.PctStart),
+                    options.PctStart,
+                    options.ThreePhase
+                        ? "small enough that the three phases follow each other: less than 0.5 + 1 / (2 · TotalSteps), and more than 1 / TotalSteps"
+                        : "less than 1, so that the rate has a phase to fall in");
+                break;
+            }
+        }
+
+        check.ThrowIfInvalid();
+        double[] values;
+        if (momentum)
+        {
+            double high = options.MaxMomentum;
+            double low = options.BaseMomentum;
+            values = options.ThreePhase ? [high, low, high, high] : [high, low, high];
+        }
+        else
+        {
+            double initial = options.MaxLearningRate / options.DivFactor;
+            double final = initial / options.FinalDivFactor;
+            values = options.ThreePhase ? [initial, options.MaxLearningRate, initial, final] : [initial, options.MaxLearningRate, final];
+        }
+
+        return new TorchOneCycleSchedule(ends, values, options.AnnealStrategy == AnnealShape.Cosine);
     }
 
     private static double[] PhaseEnds(OneCycleOptions options)

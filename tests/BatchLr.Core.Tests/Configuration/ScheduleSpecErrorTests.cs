@@ -41,7 +41,7 @@ public class ScheduleSpecErrorTests
     [InlineData("""{"lr": [0.1, 0.2], "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": [0.1, 0.001]}}""", "$.schedule.max_lr[1]", "*no less than base_lr*")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "CosineAnnealingWarmRestarts", "T_0": 3, "T_mult": 0}}""", "$.schedule.T_mult", "*1 or more*")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "ReduceLROnPlateau", "factor": 1.5}}""", "$.schedule.factor", "*less than 1*")]
-    [InlineData("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 1.5}}""", "$.schedule.pct_start", "*strictly between 0 and 1*")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 1.5}}""", "$.schedule.pct_start", "*at least 0 and less than 1*")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "linear", "num_warmup_steps": 10, "num_training_steps": 5}}""", "$.schedule.num_training_steps", "*greater than num_warmup_steps*")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "polynomial", "num_training_steps": 5, "lr_end": 0.5}}""", "$.schedule.lr_end", "*less than lr*")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "warmup", "warmup_steps": -2, "schedule": {"type": "constant"}}}""", "$.schedule.warmup_steps", "*greater than zero*")]

@@ -80,10 +80,10 @@ public class ScheduleTests
     [Fact]
     public void RestartsOptions_TwoBrokenRules_ReportedInOneMessage()
     {
-        Action act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, MinValue = 0.5, Period = 0, PeriodMultiplier = 0.5, CycleLimit = 0 });
+        Action act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, MinValue = -0.5, Period = 0, PeriodMultiplier = 0.5, CycleLimit = 0 });
 
         act.Should().Throw<ArgumentException>().WithParameterName("options")
-            .WithMessage("*'options.MinValue' is 0.5; it must be no greater than MaxValue, 0.1*")
+            .WithMessage("*'options.MinValue' is -0.5; it must be a finite number zero or more*")
             .WithMessage("*'options.Period' is 0; it must be a finite number greater than zero*")
             .WithMessage("*'options.PeriodMultiplier' is 0.5; it must be a finite number 1 or more*")
             .WithMessage("*'options.CycleLimit' is 0; it must be 1 or more, or null for no limit*");
