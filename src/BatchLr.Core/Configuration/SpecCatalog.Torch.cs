@@ -149,7 +149,7 @@ internal static partial class SpecCatalog
                 SpecParameter.OptionalInteger("total_steps").AsPosition().Within(SpecRange.Positive),
                 SpecParameter.OptionalInteger("epochs").Within(SpecRange.AtLeast(1)),
                 SpecParameter.OptionalInteger("steps_per_epoch").Within(SpecRange.AtLeast(1)),
-                SpecParameter.Number("pct_start", 0.3).Within(new SpecRange(0, false, 1, true)),
+                SpecParameter.Number("pct_start", 0.3).Within(SpecRange.Fraction),
                 SpecParameter.Choice("anneal_strategy", "cos", "cos", "linear"),
                 SpecParameter.Flag("cycle_momentum", true),
                 SpecParameter.PerGroup("base_momentum", 0.85).Within(SpecRange.NotNegative),

@@ -148,11 +148,33 @@ public class ScheduleSpecTorchTests
         }
     }
 
-    [Theory]
-    [InlineData("""{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 0.6, "three_phase": true}""", "*less than 0.5 + 1 / (2 · total_steps)*")]
-    [InlineData("""{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 0.1}""", "*pct_start · total_steps is not 1*")]
-    public void OneCycleLR_PhasesThatDoNotFollow_AreRefusedNamingPctStart(string schedule, string message) =>
-        Refused("{\"lr\": 0.1, \"schedule\": " + schedule + "}", "$.schedule.pct_start", message);
+    [Fact]
+    public void OneCycleLR_PctStartFirstEndingAtStepZero_IsRefusedNamingPctStart() =>
+        // pct_start · total_steps = 1 ends the first phase at step 0, where PyTorch's get_lr computes (0 - 0) / (0 - 0).
+        Refused("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 0.1}}""", "$.schedule.pct_start", "*pct_start · total_steps is not 1*");
+
+    [Fact]
+    public void OneCycleLR_ThreePhasesPastOneHalf_RunsAsPyTorchNeverReachingTheThird()
+    {
+        // three_phase with pct_start 0.6 over 10 steps: phase ends 5, 10 and 9. Every step up to 10 is in the first two phases,
+        // so step 7 is the second at pct (7 - 5) / 5: initial + (max - initial) / 2 · (cos(0.4π) + 1), and step 10 is initial.
+        LearningRateSchedule spec = Rate("""{"lr": 0.1, "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 0.6, "three_phase": true}}""");
+        double initial = 0.1 / 25;
+
+        Approx.Equal(initial + ((0.1 - initial) / 2.0 * (Math.Cos(Math.PI * 0.4) + 1)), spec.Evaluate(7));
+        Approx.Equal(initial, spec.Evaluate(10));
+    }
+
+    [Fact]
+    public void CyclicLR_MaxBelowBase_CyclesDownAsPyTorch()
+    {
+        // PyTorch does not compare max_lr with base_lr: lr = base + (max - base) · ramp runs below base_lr, to max_lr at step_size_up.
+        LearningRateSchedule spec = Rate("""{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": 0.05, "max_lr": 0.01, "step_size_up": 4}}""");
+
+        Approx.Equal(0.05 + ((0.01 - 0.05) * 0.5), spec.Evaluate(2));
+        Approx.Equal(0.01, spec.Evaluate(4));
+        Approx.Equal(0.05, spec.Evaluate(8));
+    }
 
     [Fact]
     public void ChainedScheduler_StepAndCosine_FollowsPyTorchsRecursionAcrossTroughs()
