@@ -28,7 +28,7 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "LinearLR",
-            [SpecParameter.Number("start_factor", 1.0 / 3.0).Within(new SpecRange(0, true, 1, false)), SpecParameter.Number("end_factor", 1.0).Within(SpecRange.Fraction), SpecParameter.Number("total_iters", 5).AsPosition().Within(SpecRange.Positive)],
+            [SpecParameter.Number("start_factor", 1.0 / 3.0).Within(new SpecRange(0, true, 1, false)), SpecParameter.Number("end_factor", 1.0).Within(SpecRange.Fraction), SpecParameter.Number("total_iters", 5).AsPosition().Within(SpecRange.NotNegative)],
             static (node, c) =>
             {
                 double start = node.Number("start_factor");
@@ -43,11 +43,16 @@ internal static partial class SpecCatalog
                     throw SpecErrors.Invalid(node.Path + ".end_factor", end, "between 0 and 1 inclusive");
                 }
 
-                return SpecErrors.Call(
-                    node,
-                    c,
-                    () => Schedule.Linear(c.BaseRate * start, c.BaseRate * end, node.Number("total_iters")),
-                    ("duration", "total_iters"));
+                // total_iters 0 is a line already over: end_factor from step 0, as ConstantLR's 0 is its factor never applied.
+                // (PyTorch's recursion applies start_factor for good instead: pytorch/pytorch#193682, open.)
+                double total = node.Number("total_iters");
+                return total == 0
+                    ? Schedule.Constant(c.BaseRate * end)
+                    : SpecErrors.Call(
+                        node,
+                        c,
+                        () => Schedule.Linear(c.BaseRate * start, c.BaseRate * end, total),
+                        ("duration", "total_iters"));
             });
 
         yield return new SpecType(
@@ -84,29 +89,25 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "PolynomialLR",
-            [SpecParameter.Number("total_iters", 5).AsPosition().Within(SpecRange.Positive), SpecParameter.Number("power", 1.0).Within(SpecRange.Positive)],
-            static (node, c) => SpecErrors.Call(
-                node,
-                c,
-                () => Schedule.Polynomial(c.BaseRate, 0.0, node.Number("total_iters"), node.Number("power")),
-                ("initial", "@lr"),
-                ("duration", "total_iters"),
-                ("power", "power")));
+            [SpecParameter.Number("total_iters", 5).AsPosition().Within(SpecRange.NotNegative), SpecParameter.Number("power", 1.0).Within(SpecRange.Positive)],
+            static (node, c) => node.Number("total_iters") == 0
+                ? SpecErrors.Call(node, c, () => Schedule.Constant(c.BaseRate), ("value", "@lr")) // PyTorch's recursion never decays an empty window
+                : SpecErrors.Call(
+                    node,
+                    c,
+                    () => Schedule.Polynomial(c.BaseRate, 0.0, node.Number("total_iters"), node.Number("power")),
+                    ("initial", "@lr"),
+                    ("duration", "total_iters"),
+                    ("power", "power")));
 
         yield return new SpecType(
             "CosineAnnealingLR",
             [SpecParameter.Number("T_max").AsPosition().Within(SpecRange.Positive), SpecParameter.Number("eta_min", 0.0).Within(SpecRange.NotNegative)],
-            static (node, c) => SpecErrors.Call(
-                node,
-                c,
-                () => Schedule.CosineAnnealing(c.BaseRate, node.Number("eta_min"), node.Number("T_max")),
-                ("initial", "@lr"),
-                ("minimum", "eta_min"),
-                ("duration", "T_max")));
+            static (node, c) => CosineAnnealing(node, c, c.BaseRate, c.BaseRate));
 
         yield return new SpecType(
             "CosineAnnealingWarmRestarts",
-            [SpecParameter.Number("T_0").AsPosition().Within(SpecRange.Positive), SpecParameter.Integer("T_mult", 1).Within(SpecRange.AtLeast(1)), SpecParameter.Number("eta_min", 0.0).Within(SpecRange.NotNegative)],
+            [SpecParameter.Integer("T_0").AsPosition().Within(SpecRange.AtLeast(1)), SpecParameter.Integer("T_mult", 1).Within(SpecRange.AtLeast(1)), SpecParameter.Number("eta_min", 0.0).Within(SpecRange.NotNegative)],
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
@@ -148,7 +149,7 @@ internal static partial class SpecCatalog
                 SpecParameter.OptionalInteger("total_steps").AsPosition().Within(SpecRange.Positive),
                 SpecParameter.OptionalInteger("epochs").Within(SpecRange.AtLeast(1)),
                 SpecParameter.OptionalInteger("steps_per_epoch").Within(SpecRange.AtLeast(1)),
-                SpecParameter.Number("pct_start", 0.3).Within(new SpecRange(0, true, 1, true)),
+                SpecParameter.Number("pct_start", 0.3).Within(SpecRange.Fraction),
                 SpecParameter.Choice("anneal_strategy", "cos", "cos", "linear"),
                 SpecParameter.Flag("cycle_momentum", true),
                 SpecParameter.PerGroup("base_momentum", 0.85).Within(SpecRange.NotNegative),
@@ -157,9 +158,9 @@ internal static partial class SpecCatalog
                 SpecParameter.Number("final_div_factor", 1e4).Within(SpecRange.Positive),
                 SpecParameter.Flag("three_phase", false),
             ],
-            static (node, c) => OneCycleCall(node, c, static o => Schedule.OneCycle(o)))
+            static (node, c) => OneCycleCall(node, c, static o => Schedule.OneCycleThroughTotal(o, momentum: false)))
         {
-            Momentum = static (node, c) => node.Flag("cycle_momentum") ? OneCycleCall(node, c, static o => Schedule.OneCycleMomentum(o)) : null,
+            Momentum = static (node, c) => node.Flag("cycle_momentum") ? OneCycleCall(node, c, static o => Schedule.OneCycleThroughTotal(o, momentum: true)) : null,
             Check = static node =>
             {
                 bool total = node.Get("total_steps") is not null; // a number, or a position with a unit until the build
@@ -189,49 +190,18 @@ internal static partial class SpecCatalog
         yield return new SpecType(
             "SequentialLR",
             [SpecParameter.Schedules("schedulers"), SpecParameter.Numbers("milestones").AsPosition().Within(SpecRange.Positive)],
-            static (node, c) =>
-            {
-                SpecNode[] children = node.Children("schedulers");
-                var built = new LearningRateSchedule[children.Length];
-                for (int i = 0; i < built.Length; i++)
-                {
-                    built[i] = BuildChild(children[i], c);
-                }
-
-                return SpecErrors.Call(
-                    node,
-                    c,
-                    () => Schedule.Sequence(built, node.Numbers("milestones"), restartClocks: true),
-                    ("schedules", "schedulers"),
-                    ("milestones", "milestones"));
-            });
+            static (node, c) => Sequential(node, Composite(node, c)))
+        {
+            Momentum = static (node, c) => SequentialMomentum(node, Composite(node, c)),
+        };
 
         yield return new SpecType(
             "ChainedScheduler",
             [SpecParameter.Schedules("schedulers")],
-            static (node, c) =>
-            {
-                // Each child is built from the real base rate, so its absolute values (eta_min, min_lr, lr_end) keep
-                // their meaning, and enters the product as the factor child / b: lr = b · Π (child_i / b).
-                SpecNode[] children = node.Children("schedulers");
-                var built = new LearningRateSchedule[children.Length];
-                for (int i = 0; i < built.Length; i++)
-                {
-                    built[i] = BuildChild(children[i], c);
-                }
-
-                if (c.BaseRate == 0)
-                {
-                    return Schedule.Constant(0.0);
-                }
-
-                for (int i = 0; i < built.Length; i++)
-                {
-                    built[i] = built[i].Scale(1.0 / c.BaseRate);
-                }
-
-                return SpecErrors.Call(node, c, () => Schedule.Product(built).Scale(c.BaseRate), ("factors", "schedulers"), ("factor", "@lr"));
-            });
+            static (node, c) => Chained(node, Composite(node, c)))
+        {
+            Momentum = static (node, c) => ChainedMomentum(node, Composite(node, c)),
+        };
 
         yield return new SpecType("ReduceLROnPlateau", PlateauParameters(), null);
     }

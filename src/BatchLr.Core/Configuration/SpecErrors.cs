@@ -120,9 +120,9 @@ internal static class SpecErrors
     {
         foreach ((string argument, string field) in map)
         {
-            if (field != "@lr" && !field.StartsWith('$') && argument.Any(char.IsUpper))
+            if (!field.StartsWith('$') && argument.Any(char.IsUpper))
             {
-                rule = rule.Replace(argument, field, StringComparison.Ordinal);
+                rule = rule.Replace(argument, field == "@lr" ? "lr" : field, StringComparison.Ordinal);
             }
         }
 

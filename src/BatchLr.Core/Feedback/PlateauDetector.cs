@@ -91,11 +91,9 @@ internal sealed class PlateauDetector(PlateauMode mode, int patience, double thr
 
     private bool IsBetter(double metric)
     {
-        if (Best is not { } best)
-        {
-            return true;
-        }
-
+        // No best yet is PyTorch's mode_worse, +∞ in min mode and -∞ in max mode, put through the same rule: so in min mode
+        // with a relative threshold of 1 or more no report ever improves (∞ · 0 is NaN, ∞ · negative is -∞), as in PyTorch.
+        double best = Best ?? (mode == PlateauMode.Min ? double.PositiveInfinity : double.NegativeInfinity);
         return (mode, thresholdMode) switch
         {
             (PlateauMode.Min, ThresholdMode.Relative) => metric < best * (1.0 - threshold),

@@ -10,7 +10,7 @@ public sealed class CyclicOptions
     public double BaseLearningRate { get; set; }
 
     /// <summary>Gets or sets the upper bound of the cycle.</summary>
-    /// <value>Required: a finite number no less than <see cref="BaseLearningRate"/>.</value>
+    /// <value>Required: a finite number zero or more. Below <see cref="BaseLearningRate"/> the cycle runs the other way, as in PyTorch, which does not compare them.</value>
     public double MaxLearningRate { get; set; }
 
     /// <summary>Gets or sets the number of steps in the rising half of a cycle.</summary>
@@ -42,6 +42,6 @@ public sealed class CyclicOptions
     public double BaseMomentum { get; set; } = 0.8;
 
     /// <summary>Gets or sets the momentum at the cycle's start.</summary>
-    /// <value>No less than <see cref="BaseMomentum"/>. The default is 0.9.</value>
+    /// <value>A finite number zero or more; below <see cref="BaseMomentum"/> the momentum cycles the other way. The default is 0.9.</value>
     public double MaxMomentum { get; set; } = 0.9;
 }

@@ -4,7 +4,7 @@ namespace BatchLr.Schedules;
 public sealed class RestartsOptions
 {
     /// <summary>Gets or sets the value at the start of the first cycle.</summary>
-    /// <value>Required: a finite number zero or more, no less than <see cref="MinValue"/>.</value>
+    /// <value>Required: a finite number zero or more. It may be less than <see cref="MinValue"/>, which turns each cycle upside down, as PyTorch's CosineAnnealingWarmRestarts does with an <c>eta_min</c> above the rate.</value>
     public double MaxValue { get; set; }
 
     /// <summary>Gets or sets the value each cycle decays to (PyTorch's <c>eta_min</c>, timm's <c>lr_min</c>).</summary>

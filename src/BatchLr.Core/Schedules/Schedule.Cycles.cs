@@ -149,7 +149,6 @@ public static partial class Schedule
         var check = new OptionsValidation(nameof(options));
         check.FiniteNotNegative(options.MaxValue, nameof(options.MaxValue));
         check.FiniteNotNegative(options.MinValue, nameof(options.MinValue));
-        check.Require(!(options.MinValue > options.MaxValue), nameof(options.MinValue), options.MinValue, "no greater than MaxValue, " + Guard.Format(options.MaxValue));
         check.Positive(options.Period, nameof(options.Period));
         check.Require(options.PeriodMultiplier >= 1 && double.IsFinite(options.PeriodMultiplier), nameof(options.PeriodMultiplier), options.PeriodMultiplier, "a finite number 1 or more");
         check.Positive(options.CycleDecay, nameof(options.CycleDecay));
@@ -177,14 +176,14 @@ public static partial class Schedule
         Guard.NotNull(options);
         var check = new OptionsValidation(nameof(options));
         check.FiniteNotNegative(options.BaseLearningRate, nameof(options.BaseLearningRate));
-        check.Require(options.MaxLearningRate >= options.BaseLearningRate && double.IsFinite(options.MaxLearningRate), nameof(options.MaxLearningRate), options.MaxLearningRate, "finite and no less than BaseLearningRate, " + Guard.Format(options.BaseLearningRate));
+        check.FiniteNotNegative(options.MaxLearningRate, nameof(options.MaxLearningRate));
         check.Positive(options.StepSizeUp, nameof(options.StepSizeUp));
         check.Require(options.StepSizeDown is null || (options.StepSizeDown > 0 && double.IsFinite(options.StepSizeDown.Value)), nameof(options.StepSizeDown), options.StepSizeDown, "a finite number greater than zero, or null");
         check.Defined(options.Mode, nameof(options.Mode));
         check.Positive(options.Gamma, nameof(options.Gamma));
         check.Require(options.ScaleMode is null || Enum.IsDefined(options.ScaleMode.Value), nameof(options.ScaleMode), options.ScaleMode, "Cycle, Iterations or null");
         check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
-        check.Require(options.MaxMomentum >= options.BaseMomentum && double.IsFinite(options.MaxMomentum), nameof(options.MaxMomentum), options.MaxMomentum, "finite and no less than BaseMomentum, " + Guard.Format(options.BaseMomentum));
+        check.FiniteNotNegative(options.MaxMomentum, nameof(options.MaxMomentum));
         check.ThrowIfInvalid();
 
         Func<double, double>? scale;
@@ -250,6 +249,54 @@ public static partial class Schedule
         }
 
         check.ThrowIfInvalid();
+    }
+
+    /// <summary>
+    /// Creates PyTorch's OneCycleLR as its spec type runs it (<see cref="TorchOneCycleSchedule"/>): PyTorch's phase search and
+    /// annealing formulas, through step <c>TotalSteps</c>, the last one PyTorch computes, and held after it.
+    /// </summary>
+    /// <remarks>
+    /// It accepts what PyTorch runs, as PyTorch runs it: a <c>PctStart</c> of 0 or 1, a warmup shorter than a step, three phases
+    /// with <c>PctStart</c> above one half. It refuses <c>PctStart · TotalSteps = 1</c>, where the first phase ends at step 0
+    /// and PyTorch divides 0 by 0 there. <c>MaxMomentum</c> below <c>BaseMomentum</c> cycles the momentum the other way, as in
+    /// PyTorch, which does not compare them.
+    /// </remarks>
+    internal static LearningRateSchedule OneCycleThroughTotal(OneCycleOptions options, bool momentum)
+    {
+        Guard.NotNull(options);
+        var check = new OptionsValidation(nameof(options));
+        check.Positive(options.MaxLearningRate, nameof(options.MaxLearningRate));
+        check.Require(options.TotalSteps >= 1 && options.TotalSteps == Math.Floor(options.TotalSteps) && double.IsFinite(options.TotalSteps), nameof(options.TotalSteps), options.TotalSteps, "a whole number 1 or more");
+        check.Require(options.PctStart is >= 0 and <= 1, nameof(options.PctStart), options.PctStart, "between 0 and 1 inclusive");
+        check.Require(options.AnnealStrategy is AnnealShape.Cosine or AnnealShape.Linear, nameof(options.AnnealStrategy), options.AnnealStrategy, "Cosine or Linear");
+        check.Positive(options.DivFactor, nameof(options.DivFactor));
+        check.Positive(options.FinalDivFactor, nameof(options.FinalDivFactor));
+        check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
+        check.FiniteNotNegative(options.MaxMomentum, nameof(options.MaxMomentum));
+        check.ThrowIfInvalid();
+
+        double[] ends = PhaseEnds(options);
+        if (ends[0] == 0)
+        {
+            check.Require(false, nameof(options.PctStart), options.PctStart, "such that PctStart · TotalSteps is not 1, where the first phase would end at step 0 and PyTorch divides 0 by 0");
+        }
+
+        check.ThrowIfInvalid();
+        double[] values;
+        if (momentum)
+        {
+            double high = options.MaxMomentum;
+            double low = options.BaseMomentum;
+            values = options.ThreePhase ? [high, low, high, high] : [high, low, high];
+        }
+        else
+        {
+            double initial = options.MaxLearningRate / options.DivFactor;
+            double final = initial / options.FinalDivFactor;
+            values = options.ThreePhase ? [initial, options.MaxLearningRate, initial, final] : [initial, options.MaxLearningRate, final];
+        }
+
+        return new TorchOneCycleSchedule(ends, values, options.AnnealStrategy == AnnealShape.Cosine);
     }
 
     private static double[] PhaseEnds(OneCycleOptions options)

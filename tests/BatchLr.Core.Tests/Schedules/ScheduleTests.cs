@@ -80,10 +80,10 @@ public class ScheduleTests
     [Fact]
     public void RestartsOptions_TwoBrokenRules_ReportedInOneMessage()
     {
-        Action act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, MinValue = 0.5, Period = 0, PeriodMultiplier = 0.5, CycleLimit = 0 });
+        Action act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, MinValue = -0.5, Period = 0, PeriodMultiplier = 0.5, CycleLimit = 0 });
 
         act.Should().Throw<ArgumentException>().WithParameterName("options")
-            .WithMessage("*'options.MinValue' is 0.5; it must be no greater than MaxValue, 0.1*")
+            .WithMessage("*'options.MinValue' is -0.5; it must be a finite number zero or more*")
             .WithMessage("*'options.Period' is 0; it must be a finite number greater than zero*")
             .WithMessage("*'options.PeriodMultiplier' is 0.5; it must be a finite number 1 or more*")
             .WithMessage("*'options.CycleLimit' is 0; it must be 1 or more, or null for no limit*");
@@ -98,14 +98,14 @@ public class ScheduleTests
     [Fact]
     public void CyclicOptions_TwoBrokenRules_ReportedInOneMessage()
     {
-        Action act = () => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.5, MaxLearningRate = 0.1, StepSizeUp = -1, Gamma = 0, Mode = (CyclicMode)5 });
+        Action act = () => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.5, MaxLearningRate = -0.1, StepSizeUp = -1, Gamma = 0, Mode = (CyclicMode)5 });
 
         act.Should().Throw<ArgumentException>().WithParameterName("options")
-            .WithMessage("*'options.MaxLearningRate' is 0.1; it must be finite and no less than BaseLearningRate, 0.5*")
+            .WithMessage("*'options.MaxLearningRate' is -0.1; it must be a finite number zero or more*")
             .WithMessage("*'options.StepSizeUp' is -1; it must be a finite number greater than zero*")
             .WithMessage("*'options.Mode' is 5*")
             .WithMessage("*'options.Gamma' is 0*");
-        Rejects(() => Schedule.CyclicMomentum(new CyclicOptions { MaxLearningRate = 1, BaseMomentum = 0.9, MaxMomentum = 0.8 }), "options", "*'options.MaxMomentum' is 0.8; it must be finite and no less than BaseMomentum, 0.9*");
+        Rejects(() => Schedule.CyclicMomentum(new CyclicOptions { MaxLearningRate = 1, BaseMomentum = 0.9, MaxMomentum = double.NaN }), "options", "*'options.MaxMomentum' is NaN; it must be a finite number zero or more*");
         Rejects(() => Schedule.Cyclic(new CyclicOptions { MaxLearningRate = 1, StepSizeDown = 0 }), "options", "*'options.StepSizeDown' is 0*greater than zero, or null*");
     }
 

@@ -10,7 +10,9 @@ namespace BatchLr.Schedules;
 /// <remarks>
 /// <para>
 /// After each <see cref="Report(double)"/>, a metric is better than the best so far when, in min mode, it is below
-/// <c>best · (1 - threshold)</c> (relative) or <c>best - threshold</c> (absolute); max mode mirrors this. Better
+/// <c>best · (1 - threshold)</c> (relative) or <c>best - threshold</c> (absolute); max mode mirrors this. The best starts at
+/// +∞ in min mode and -∞ in max mode, as in PyTorch, so in min mode with a relative threshold of 1 or more no report is ever
+/// better (<c>∞ · 0</c> is NaN, <c>∞ · (1 - threshold)</c> is -∞) and every report counts as bad. Better
 /// resets the count of bad reports; otherwise it grows. During a cooldown the count is held at zero. When the
 /// count exceeds <see cref="Feedback.PlateauOptions.Patience"/>, every group's rate becomes
 /// <c>max(lr · factor, min_lr)</c> (skipped where the change is not more than <c>eps</c>), the count resets and a cooldown starts.

@@ -6,7 +6,7 @@ namespace BatchLr.Schedules;
 
 /// <summary>Holds everything <see cref="ReduceOnPlateau"/> remembers; serialize it with a checkpoint to resume exactly.</summary>
 /// <param name="LearningRates">The value of each parameter group: its learning rate on its own, its factor on top of a schedule.</param>
-/// <param name="Best">The best metric reported so far, or <see langword="null"/> before the first report.</param>
+/// <param name="Best">The best metric reported so far, or <see langword="null"/> while no report has been better than PyTorch's starting best (<c>mode_worse</c>: +∞ in min mode, -∞ in max mode): before the first report, and for good in min mode with a relative threshold of 1 or more, where no report is ever better.</param>
 /// <param name="BadReports">The reports since the last improvement (PyTorch's <c>num_bad_epochs</c>).</param>
 /// <param name="CooldownLeft">The reports left in the current cooldown (PyTorch's <c>cooldown_counter</c>).</param>
 /// <param name="Reports">The number of metrics reported so far (PyTorch's <c>last_epoch</c>).</param>

@@ -5,7 +5,7 @@ using BatchLr.Schedules.Families;
 
 namespace BatchLr.Core.Tests.Schedules.Families;
 
-/// <summary>Tests of <c>CosineWaveSchedule</c>, behind the spec's Hugging Face cosine types (a half period of <c>(T - W) / (2 · num_cycles)</c>).</summary>
+/// <summary>Tests of <c>CosineWaveSchedule</c>, behind PyTorch's CosineAnnealingLR past <c>T_max</c> and the spec's Hugging Face cosine types (a half period of <c>(T - W) / (2 · num_cycles)</c>).</summary>
 public class CosineWaveScheduleTests : ScheduleConformanceTests
 {
     protected override double LowerBound => 0.01;
@@ -37,5 +37,18 @@ public class CosineWaveScheduleTests : ScheduleConformanceTests
             double factor = 0.5 * (1 + Math.Cos(Math.PI * 0.75 * 2 * (t / 10)));
             Approx.Equal(2.0 * ((factor * (1 - 0.1)) + 0.1), schedule.Evaluate(t), 1e-12, "at t = " + t);
         }
+    }
+
+    [Fact]
+    public void Evaluate_EveryPosition_IsPyTorchsClosedForm()
+    {
+        // CosineAnnealingLR._get_closed_form_lr: eta_min + (base_lr - eta_min) · (1 + cos(π · last_epoch / T_max)) / 2, for every epoch.
+        LearningRateSchedule wave = new CosineWaveSchedule(0.1, 0.01, 17);
+        for (int t = 0; t < 100; t++)
+        {
+            Approx.Equal(0.01 + ((0.1 - 0.01) * (1 + Math.Cos(Math.PI * t / 17)) / 2), wave.Evaluate(t));
+        }
+
+        wave.Evaluate(34).Should().BeApproximately(0.1, 1e-15, "a whole period after the start, back at the rate");
     }
 }

@@ -214,6 +214,40 @@ public class ReduceOnPlateauTests
         ((Action)(() => _ = new ReduceOnPlateau(options, [double.NaN]))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*NaN*finite number zero or more*");
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.5)]
+    public void Report_MinRelativeThresholdOneOrMore_NoReportEverImprovesAsInPyTorch(double threshold)
+    {
+        // PyTorch starts best at mode_worse = +inf and tests a < best · (1 - threshold): inf · 0 is NaN and inf · (negative) is
+        // -inf, so no report is ever better, even a falling (or negative) one; with patience 2 every third report reduces.
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Mode = PlateauMode.Min, ThresholdMode = ThresholdMode.Relative, Threshold = threshold, Patience = 2, Factor = 0.5 }, [0.4]);
+        double[] metrics = [5, 4, 3, 2, 1, 0, -1, -2, -3];
+
+        for (int k = 1; k <= metrics.Length; k++)
+        {
+            plateau.Report(metrics[k - 1]);
+            plateau.GetLearningRate(0).Should().Be(0.4 * Math.Pow(0.5, k / 3), "after report {0}", k);
+        }
+
+        plateau.State.Best.Should().BeNull("PyTorch's best stays +inf");
+    }
+
+    [Fact]
+    public void Report_MaxRelativeLargeThreshold_FirstReportImprovesOnMinusInfinity()
+    {
+        // In max mode PyTorch's best starts at -inf and -inf · (1 + threshold) is -inf, so the first report is better; after it
+        // a report must exceed best · 3: 1 > 3 fails twice and patience 1 reduces at the third report.
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Mode = PlateauMode.Max, ThresholdMode = ThresholdMode.Relative, Threshold = 2, Patience = 1, Factor = 0.5 }, [0.4]);
+
+        plateau.Report(1);
+        plateau.State.Best.Should().Be(1);
+        plateau.Report(1);
+        plateau.GetLearningRate(0).Should().Be(0.4);
+        plateau.Report(1);
+        plateau.GetLearningRate(0).Should().Be(0.2);
+    }
+
     [Fact]
     public void GetLearningRate_BadGroup_ThrowsNamingGroup()
     {
