@@ -142,7 +142,10 @@ public static class BatchSizePolicy
 
         constraints ??= BatchSizeConstraints.None;
         BatchSizeConstraints capped = constraints.WithMaximum(maximum);
-        return FromCurve(Schedule.Step(initial, interval, factor).On(clock), capped);
+
+        // The staircase grows without end, which a learning-rate factory refuses; held at the maximum it stays finite.
+        LearningRateSchedule growth = new Schedules.Families.ExponentialSchedule(initial, factor, interval, staircase: true);
+        return FromCurve(growth.Clamp(initial, maximum).On(clock), capped);
     }
 
     /// <summary>Creates a periodic policy: the batch rises from a minimum to a maximum and back in triangular cycles.</summary>
@@ -303,6 +306,18 @@ public static class BatchSizePolicy
         var check = new OptionsValidation(nameof(options));
         CheckInitial(check, options.InitialBatchSize, options.Constraints);
         check.Require(options.CandidateRatio > 1 && double.IsFinite(options.CandidateRatio), nameof(options.CandidateRatio), options.CandidateRatio, "a finite number greater than 1");
+        if (options.CandidateRatio > 1 && options.Constraints is { } limits && options.InitialBatchSize >= 1)
+        {
+            // The grid M0 · ratio^k up to the largest size is built once and searched at every decision: keep it small.
+            double span = Math.Max(1.0, (double)limits.HighestAllowed / options.InitialBatchSize);
+            double least = Math.Pow(span, 1.0 / GoodputBatchSizePolicy.MaxCandidates);
+            check.Require(
+                Math.Log(span) / Math.Log(options.CandidateRatio) <= GoodputBatchSizePolicy.MaxCandidates,
+                nameof(options.CandidateRatio),
+                options.CandidateRatio,
+                string.Create(CultureInfo.InvariantCulture, $"at least {Guard.Format(least)}, so the grid from InitialBatchSize to the largest allowed size, {limits.HighestAllowed}, holds at most {GoodputBatchSizePolicy.MaxCandidates} candidates"));
+        }
+
         check.FiniteNotNegative(options.SwitchThreshold, nameof(options.SwitchThreshold));
         check.Require(options.UpdateInterval >= 1, nameof(options.UpdateInterval), options.UpdateInterval, "1 or more");
         check.Positive(options.ResidualThreshold, nameof(options.ResidualThreshold));

@@ -133,6 +133,11 @@ internal static partial class SpecCatalog
                 }
 
                 double start = c.BaseRate * (rate ?? (1.0 / warmup));
+                if (!double.IsFinite(start))
+                {
+                    throw SpecErrors.Invalid(node.Path + "." + Warmup, warmup, "large enough that the first warmup value, lr / num_warmup_steps, is finite");
+                }
+
                 LearningRateSchedule ramp = warmup >= 2
                     ? Schedule.PiecewiseLinear([0.0, warmup - 1.0], [start, c.BaseRate])
                     : Schedule.Constant(start);
@@ -183,7 +188,13 @@ internal static partial class SpecCatalog
                     }
 
                     double floor = c.BaseRate * ratio;
-                    LearningRateSchedule waves = Schedule.Sequence([CosineWaves(c.BaseRate, floor, decay, cycles), Schedule.Constant(floor)], [decay]);
+                    LearningRateSchedule waves = SpecErrors.Call(
+                        node,
+                        c,
+                        () => Schedule.Sequence([CosineWaves(c.BaseRate, floor, decay, cycles), Schedule.Constant(floor)], [decay]),
+                        ("duration", "num_decay_steps"),
+                        ("milestones", "num_decay_steps"),
+                        ("cycles", "num_cycles"));
                     LearningRateSchedule body = stableSteps > 0 ? Schedule.Sequence([Schedule.Constant(c.BaseRate), waves], [stableSteps]) : waves;
                     return warmup > 0 ? body.WithWarmup(warmup, floor, Shape(node.Text("warmup_type"))) : body;
                 }

@@ -88,7 +88,7 @@ internal static partial class SpecCatalog
                 SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
                 SpecParameter.Number("k_decay", 1.0).Within(SpecRange.Positive),
                 SpecParameter.Number("warmup_t", 0).AsPosition().Within(SpecRange.NotNegative),
-                SpecParameter.Number("warmup_lr_init", 0.0),
+                SpecParameter.Number("warmup_lr_init", 0.0).Within(SpecRange.NotNegative),
                 SpecParameter.Flag("warmup_prefix", false),
             ],
             static (node, c) =>
@@ -99,7 +99,7 @@ internal static partial class SpecCatalog
                     () => Schedule.CosineWithRestarts(Restarts(node, c, node.Number("k_decay"))),
                     RestartsMap("KDecay", "k_decay", "KDecay", "k_decay"));
                 double warmup = node.Number("warmup_t");
-                double start = node.Number("warmup_lr_init");
+                double start = NonNegative(node, "warmup_lr_init");
                 if (warmup == 0)
                 {
                     return cosine;
@@ -144,14 +144,16 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "clamp",
-            [SpecParameter.Schedule("schedule"), SpecParameter.OptionalNumber("min"), SpecParameter.OptionalNumber("max")],
+            [SpecParameter.Schedule("schedule"), SpecParameter.OptionalNumber("min").Within(SpecRange.NotNegative), SpecParameter.OptionalNumber("max").Within(SpecRange.NotNegative)],
             static (node, c) =>
             {
                 LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);
+                double minimum = node.NullableNumber("min") is null ? double.NegativeInfinity : NonNegative(node, "min");
+                double maximum = node.NullableNumber("max") is null ? double.PositiveInfinity : NonNegative(node, "max");
                 return SpecErrors.Call(
                     node,
                     c,
-                    () => inner.Clamp(node.NullableNumber("min") ?? double.NegativeInfinity, node.NullableNumber("max") ?? double.PositiveInfinity),
+                    () => inner.Clamp(minimum, maximum),
                     ("minimum", "min"),
                     ("maximum", "max"));
             });

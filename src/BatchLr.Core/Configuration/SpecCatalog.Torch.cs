@@ -225,8 +225,22 @@ internal static partial class SpecCatalog
                     return Schedule.Constant(0.0);
                 }
 
+                if (!double.IsFinite(1.0 / c.BaseRate))
+                {
+                    throw SpecErrors.Invalid(c.RatePath, c.BaseRate, "zero, or large enough that 1 / lr is finite, since ChainedScheduler divides each child by lr");
+                }
+
                 for (int i = 0; i < built.Length; i++)
                 {
+                    double peak = built[i].Peak;
+                    if (double.IsFinite(peak) && !double.IsFinite(peak / c.BaseRate))
+                    {
+                        throw SpecErrors.Refused(
+                            children[i].Path,
+                            "a schedule that reaches " + Internal.Guard.Format(peak),
+                            "ChainedScheduler divides each child by lr, " + Internal.Guard.Format(c.BaseRate) + ", and that ratio overflows to infinity: lower the child's values or raise lr");
+                    }
+
                     built[i] = built[i].Scale(1.0 / c.BaseRate);
                 }
 

@@ -339,6 +339,18 @@ public sealed class TrainingPlanner
             nameof(options.Scaling),
             "AdaScale",
             "used with schedules on the steps clock, since it advances the schedule by its gain per step");
+        if (options.Schedule is { } schedule && options.BatchSize is { } sizes && options.Scaling is { } scaling)
+        {
+            int largest = sizes.Constraints.HighestAllowed;
+            double peak = schedule.PeakLearningRate;
+            double factor = LearningRateScaling.MaxFactor(scaling, largest);
+            check.Require(
+                !double.IsFinite(peak) || double.IsNaN(factor) || double.IsFinite(peak * factor),
+                nameof(options.Scaling),
+                string.Create(CultureInfo.InvariantCulture, $"a rule whose factor at the largest batch, {largest}, is {Guard.Format(factor)}"),
+                "small enough that it times the schedule's largest learning rate, " + Guard.Format(peak) + ", is finite; a planned learning rate would otherwise overflow to infinity");
+        }
+
         CheckDuration(check, options.Duration, nameof(options.Duration));
         CheckDuration(check, options.EvaluationInterval, nameof(options.EvaluationInterval));
         check.Require(

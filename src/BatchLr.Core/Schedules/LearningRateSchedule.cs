@@ -49,6 +49,10 @@ public abstract class LearningRateSchedule : ILearningRateSchedule
     /// <returns>A schedule that always returns <paramref name="value"/>.</returns>
     public static LearningRateSchedule FromDouble(double value) => Schedule.Constant(value);
 
+    /// <summary>Gets a bound of the schedule's magnitude, which wrappers check stays finite when they scale or multiply it.</summary>
+    /// <value>An upper bound of <c>|v(t)|</c> over every position <c>t</c>; positive infinity when not known, as for a user's function or a schedule derived outside BatchLr.</value>
+    internal virtual double Peak => double.PositiveInfinity;
+
     /// <summary>Computes the value at a position already known to be finite and zero or more.</summary>
     /// <param name="position">The position on <see cref="Clock"/>.</param>
     /// <returns>The value in effect at <paramref name="position"/>.</returns>

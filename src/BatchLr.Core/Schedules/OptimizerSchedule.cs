@@ -72,6 +72,22 @@ public sealed class OptimizerSchedule
     /// <summary>Gets the reduction rules, or <see langword="null"/>; the instance is private to this schedule.</summary>
     internal ReduceOnPlateauOptions? Plateau => _plateau;
 
+    /// <summary>Gets a bound of every learning rate this schedule gives before scaling: the largest group's schedule magnitude times its initial factor (reductions only lower it).</summary>
+    /// <value>Positive infinity when a schedule's magnitude is not known.</value>
+    internal double PeakLearningRate
+    {
+        get
+        {
+            double peak = 0;
+            for (int g = 0; g < _learningRates.Length; g++)
+            {
+                peak = Math.Max(peak, _learningRates[g].Peak * _initialFactors[g]);
+            }
+
+            return peak;
+        }
+    }
+
     /// <summary>Gets the factor of each group before any reduction: 1 on top of a schedule, the learning rate itself for constant rates.</summary>
     internal IReadOnlyList<double> InitialFactors => _initialFactors;
 

@@ -7,5 +7,7 @@ internal sealed class ClampSchedule(LearningRateSchedule inner, double minimum, 
 {
     public override ProgressClock Clock => inner.Clock;
 
+    internal override double Peak => Math.Min(inner.Peak, Math.Max(Math.Abs(minimum), Math.Abs(maximum)));
+
     protected internal override double EvaluateCore(double position) => Math.Clamp(inner.EvaluateCore(position), minimum, maximum);
 }

@@ -14,6 +14,8 @@ internal sealed class WarmupSchedule(LearningRateSchedule inner, double duration
 
     public override ProgressClock Clock => inner.Clock;
 
+    internal override double Peak => Math.Max(Math.Max(Math.Abs(start), Math.Abs(_target)), inner.Peak);
+
     protected internal override double EvaluateCore(double position)
     {
         if (position >= duration)
@@ -27,7 +29,7 @@ internal sealed class WarmupSchedule(LearningRateSchedule inner, double duration
             AnnealShape.Linear => start + ((_target - start) * p),
             AnnealShape.Cosine => start + ((_target - start) * 0.5 * (1.0 - Math.Cos(Math.PI * p))),
             AnnealShape.OneMinusSqrt => start + ((_target - start) * (1.0 - Math.Sqrt(1.0 - p))),
-            _ => start * Math.Pow(_target / start, p),
+            _ => Families.AnnealSchedule.Geometric(start, _target, p),
         };
     }
 }

@@ -8,6 +8,8 @@ namespace BatchLr.Schedules.Families;
 /// </summary>
 internal sealed class CyclicPolynomialSchedule(double initial, double end, double steps, double power) : LearningRateSchedule
 {
+    internal override double Peak => Math.Max(Math.Abs(initial), Math.Abs(end));
+
     protected internal override double EvaluateCore(double position)
     {
         double horizon = steps * Math.Max(1.0, Math.Ceiling(position / steps));

@@ -3,6 +3,8 @@ namespace BatchLr.Schedules.Families;
 /// <summary>Straight lines between <c>(positions[i], values[i])</c>; the first value before the first point, the last after the last.</summary>
 internal sealed class PiecewiseLinearSchedule(double[] positions, double[] values) : LearningRateSchedule
 {
+    internal override double Peak => PiecewiseConstantSchedule.MaxAbs(values);
+
     protected internal override double EvaluateCore(double position)
     {
         int i = Search.CountAtOrBelow(positions, position);

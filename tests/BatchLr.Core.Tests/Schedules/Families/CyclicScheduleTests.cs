@@ -125,4 +125,33 @@ public class CyclicScheduleTests : ScheduleConformanceTests
                 Approx.InRange(Schedule.CyclicMomentum(options).Evaluate(t), Math.Min(a, b), Math.Max(a, b));
             });
     }
+
+    [Fact]
+    public void Cyclic_ExpRangeGammaAboveOne_ThrowsNamingGamma()
+    {
+        // exp_range scales the amplitude by gamma^t: above 1 it passes every double once t > log(MaxValue) / log(gamma).
+        var act = () => Schedule.Cyclic(PyTorchOptions(0.1, 1, 10, null, CyclicMode.ExpRange, gamma: 1.01));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*Gamma' is 1.01; it must be at most 1 in ExpRange mode*");
+        Schedule.Cyclic(PyTorchOptions(0.1, 1, 10, null, CyclicMode.Triangular, gamma: 1.01)).Evaluate(1e18).Should().BeInRange(0.1, 1, "triangular ignores gamma");
+    }
+
+    [Theory]
+    [InlineData(5e-324, null)] // position / (up + down) overflows at any position past 1e-300
+    [InlineData(1e-300, 1e300)] // up / (up + down) is 0: the rise has no length a double can hold
+    [InlineData(1e300, 1e-300)] // up / (up + down) is 1
+    public void Cyclic_ExtremeStepSizes_StayFiniteWithinBounds(double up, double? down)
+    {
+        var options = PyTorchOptions(0.1, 1, up, down, CyclicMode.Triangular2);
+        var rate = Schedule.Cyclic(options);
+        var momentum = Schedule.CyclicMomentum(options);
+
+        foreach (double t in (double[])[0, 1e-9, 1, 1e9, 1e300])
+        {
+            rate.Evaluate(t).Should().BeInRange(0.1, 1, "position {0}", t);
+            momentum.Evaluate(t).Should().BeInRange(0.1, 1, "position {0}", t);
+        }
+
+        rate.Evaluate(0).Should().Be(0.1, "every cycle starts at base_lr");
+    }
 }

@@ -216,4 +216,70 @@ public class RestartsScheduleTests : ScheduleConformanceTests
                 Approx.InRange(v, min, 1.0);
             });
     }
+
+    [Fact]
+    public void CosineWithRestarts_FarCycleStarts_RestartExactly()
+    {
+        // PyTorch's CosineAnnealingWarmRestarts with T_0 = 3, T_mult = 2: cycle k starts at 3 (2^k - 1) and lasts 3 · 2^k, so
+        // the start gives the maximum and the middle (1 + cos(π/2)) / 2 of the way down, for cycles far past any loop's reach.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = 3, PeriodMultiplier = 2 });
+        for (int k = 0; k <= 50; k++)
+        {
+            double start = 3 * (Math.Pow(2, k) - 1);
+            schedule.Evaluate(start).Should().Be(1.0, "cycle {0} starts at {1}", k, start);
+            Approx.Equal(0.5, schedule.Evaluate(start + (1.5 * Math.Pow(2, k))), 1e-12, "the middle of cycle " + k);
+        }
+    }
+
+    [Theory]
+    [InlineData(1e-300, 3.0, 1e9)] // 1 + t (m - 1) / T0 overflows: the cycle comes from the sum of logarithms
+    [InlineData(1e-300, 2147483647.0, 1e18)]
+    [InlineData(5e-324, 2.0, 1e300)]
+    [InlineData(1.0, 1e308, 1e18)] // t (m - 1) overflows from t = 2 on
+    [InlineData(1.0, 1.0000000000000002, 1e15)] // the smallest multiplier above 1: cycles differ in the last bit
+    [InlineData(1e-300, 1.0, 1e300)] // equal cycles, a count no double holds exactly
+    public void CosineWithRestarts_ExtremePeriods_ReturnAValueWithinTheBounds(double period, double multiplier, double far)
+    {
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, MinValue = 0.001, Period = period, PeriodMultiplier = multiplier });
+
+        foreach (double t in (double[])[0, period, 2, 1e6, far])
+        {
+            double value = Watchdog.Returns(() => schedule.Evaluate(t), "position " + t.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            value.Should().BeInRange(0.001, 0.1, "position {0}", t);
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_HugeMultiplier_FollowsTheSecondCycle()
+    {
+        // m = 1e308, T0 = 1: cycle 0 is [0, 1), cycle 1 starts at 1 and lasts 1e308, so v(t) = (1 + cos(π (t - 1) / 1e308)) / 2.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, Period = 1, PeriodMultiplier = 1e308 });
+
+        foreach (double t in (double[])[1, 2, 1e300, 5e307])
+        {
+            Approx.Equal(0.5 * (1 + Math.Cos(Math.PI * (t - 1) / 1e308)), schedule.Evaluate(t), 1e-12, "t = " + t);
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_GrowingPeakWithLimit_PeaksAtTheLastCycle()
+    {
+        // timm's cycle_decay 1.5 with cycle_limit 10: cycle i peaks at 1.5^i, the last at 1.5^9; from cycle 10 on, the floor.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = 4, CycleDecay = 1.5, CycleLimit = 10 });
+
+        Approx.Equal(Math.Pow(1.5, 9), schedule.Evaluate(36));
+        schedule.Evaluate(40).Should().Be(0.0);
+        schedule.Evaluate(1e18).Should().Be(0.0);
+    }
+
+    [Theory]
+    [InlineData(1.5, null, "*CycleDecay' is 1.5; it must be at most 1 when CycleLimit is null*")]
+    [InlineData(1.5, 2000, "*CycleDecay' is 1.5; it must be small enough that the last peak*is finite*")]
+    public void CosineWithRestarts_PeakGrowingWithoutEnd_ThrowsNamingCycleDecay(double decay, int? limit, string message)
+    {
+        // 1.5^1999 = e^(1999 · 0.405) ≈ e^810, past the largest double, e^709.8.
+        var act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, Period = 4, CycleDecay = decay, CycleLimit = limit });
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage(message);
+    }
 }
