@@ -88,8 +88,9 @@ public static partial class Schedule
         var product = new ProductSchedule(children);
         if (double.IsPositiveInfinity(product.Peak) && Array.TrueForAll(children, c => double.IsFinite(c.Peak)))
         {
+            string peaks = string.Join(" · ", Array.ConvertAll(children, c => Guard.Format(c.Peak)));
             throw new ArgumentException(
-                "'factors' multiply to more than a double holds: the product of their largest magnitudes overflows to infinity; it must stay finite, so scale the factors down.",
+                string.Create(CultureInfo.InvariantCulture, $"'factors' is {children.Length} schedules whose largest magnitudes multiply to {peaks}, past the largest double; it must be schedules whose product stays finite, so scale the factors down."),
                 nameof(factors));
         }
 

@@ -40,7 +40,7 @@ public class ScheduleTests
         // 1e308 / sqrt(41.7) / sqrt(1e-15).
         Rejects(() => Schedule.MultiStep(0.1, new double[400], 10), "gamma", "*'gamma' is 10; it must be small enough that initial · gamma^400*is finite*");
         Rejects(() => Schedule.Constant(1e308).Scale(10), "factor", "*'factor' is 10; it must be small enough that factor times the schedule's largest magnitude, 1E+308, is finite*");
-        Rejects(() => Schedule.Product(Schedule.Constant(1e200), Schedule.Constant(-1e200)), "factors", "*'factors' multiply to more than a double holds*");
+        Rejects(() => Schedule.Product(Schedule.Constant(1e200), Schedule.Constant(-1e200)), "factors", "*'factors' is 2 schedules whose largest magnitudes multiply to 1E+200 · 1E+200, past the largest double; it must be*");
         Rejects(() => Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 100, DivFactor = 5e-324 }), "options", "*DivFactor' is 5E-324; it must be large enough that the initial rate*is finite*");
         Rejects(() => Schedule.Noam(41.7, 1e-15, factor: 1e308), "factor", "*'factor' is 1E+308; it must be small enough that the peak*is finite*");
     }

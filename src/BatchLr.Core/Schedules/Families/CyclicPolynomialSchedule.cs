@@ -19,6 +19,8 @@ internal sealed class CyclicPolynomialSchedule(double initial, double end, doubl
             horizon += steps;
         }
 
-        return end + ((initial - end) * Math.Pow(1.0 - (position / horizon), power));
+        // Where no double lies between k · steps and (k + 1) · steps, the horizon rounds below the position: hold the cycle's end.
+        double fraction = Math.Min(position / horizon, 1.0);
+        return end + ((initial - end) * Math.Pow(1.0 - fraction, power));
     }
 }

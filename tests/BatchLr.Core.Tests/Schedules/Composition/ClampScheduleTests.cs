@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -14,6 +15,18 @@ public class ClampScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() =>
         Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0, MaxLearningRate = 1, StepSizeUp = 13 }).Clamp(0.2, 0.6);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Length, ScheduleGen.Signed, Gen.Double[0, 20])
+            .Select((a, d, low, width) =>
+            {
+                double high = low + width;
+                return new GeneratedSchedule(Schedule.CosineAnnealing(a, 0, d).Clamp(low, high), Math.Clamp(0, low, high), Math.Clamp(a, low, high), d, "CosineAnnealing.Clamp " + ScheduleGen.Show(a, d, low, high));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        Gen.Double[1e-9, 10].Select(d => InvalidCall.Of(() => Schedule.Constant(1).Clamp(1, 1 - d), "maximum", "maximum", 1 - d)),
+        Gen.OneOf(double.NaN, double.PositiveInfinity).Select(m => InvalidCall.Of(() => Schedule.Constant(1).Clamp(m, double.PositiveInfinity), "minimum", "minimum", m)));
 
     [Fact]
     public void Clamp_AnyPosition_IsMinOfMaxOfValueAndBounds()

@@ -16,6 +16,33 @@ public class CyclicScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() =>
         Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.001, MaxLearningRate = 0.01, StepSizeUp = 7, StepSizeDown = 12.5, Mode = CyclicMode.Triangular2 });
 
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Value, ScheduleGen.Length, Gen.OneOf(Gen.Const((double?)null), ScheduleGen.Length.Select(d => (double?)d)), Gen.OneOf(CyclicMode.Triangular, CyclicMode.Triangular2, CyclicMode.ExpRange))
+            .Select(ScheduleGen.Decay, Gen.Bool)
+            .Select((p, gamma, momentum) =>
+            {
+                var (low, extra, up, down, mode) = p;
+                double high = low + extra;
+                if (!double.IsFinite(high))
+                {
+                    high = low;
+                }
+
+                var options = new CyclicOptions { BaseLearningRate = low, MaxLearningRate = high, StepSizeUp = up, StepSizeDown = down, Mode = mode, Gamma = gamma, BaseMomentum = low, MaxMomentum = high };
+                return new GeneratedSchedule(
+                    momentum ? Schedule.CyclicMomentum(options) : Schedule.Cyclic(options),
+                    low,
+                    high,
+                    up + (down ?? up),
+                    (momentum ? "CyclicMomentum " : "Cyclic ") + mode + " " + ScheduleGen.Show(low, high, up, down ?? double.NaN, gamma));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        Gen.Double[1e-9, 1].Select(d => InvalidCall.Of(() => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 1, MaxLearningRate = 1 - d }), "options", "options.MaxLearningRate", 1 - d)),
+        ScheduleGen.NotPositive.Select(u => InvalidCall.Of(() => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 1, StepSizeUp = u }), "options", "options.StepSizeUp", u)),
+        ScheduleGen.Growth.Select(g => InvalidCall.Of(() => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 1, Mode = CyclicMode.ExpRange, Gamma = g }), "options", "options.Gamma", g)),
+        ScheduleGen.Negative.Select(m => InvalidCall.Of(() => Schedule.CyclicMomentum(new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 1, BaseMomentum = m }), "options", "options.BaseMomentum", m)));
+
     private static CyclicOptions PyTorchOptions(double baseLr, double maxLr, double up, double? down, CyclicMode mode, double gamma = 1.0) =>
         new() { BaseLearningRate = baseLr, MaxLearningRate = maxLr, StepSizeUp = up, StepSizeDown = down, Mode = mode, Gamma = gamma, BaseMomentum = baseLr, MaxMomentum = maxLr };
 

@@ -19,6 +19,23 @@ public class ExponentialScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() => Schedule.Exponential(0.2, 0.97, interval: 2.5);
 
+    protected override Gen<GeneratedSchedule> Generated => Gen.OneOf(
+        Gen.Select(ScheduleGen.Signed, ScheduleGen.Decay, ScheduleGen.Length, Gen.Bool)
+            .Select((i, r, n, stairs) => new GeneratedSchedule(Schedule.Exponential(i, r, n, stairs), Math.Min(0, i), Math.Max(0, i), n, "Exponential " + ScheduleGen.Show(i, r, n) + " " + stairs)),
+        Gen.Select(ScheduleGen.Signed, ScheduleGen.Length, ScheduleGen.Decay)
+            .Select((i, n, g) => new GeneratedSchedule(Schedule.Step(i, n, g), Math.Min(0, i), Math.Max(0, i), n, "Step " + ScheduleGen.Show(i, n, g))),
+        Gen.Select(ScheduleGen.Value, Gen.OneOf(ScheduleGen.Decay, ScheduleGen.Growth), ScheduleGen.Value, ScheduleGen.Length, Gen.Bool)
+            .Select((i, r, end, n, stairs) => new GeneratedSchedule(
+                Schedule.BoundedExponential(i, r, end, n, stairs), Math.Min(i, end), Math.Max(i, end), n, "BoundedExponential " + ScheduleGen.Show(i, r, end, n) + " " + stairs)));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        Gen.OneOf(ScheduleGen.Growth, ScheduleGen.NotPositive).Select(r => InvalidCall.Of(() => Schedule.Exponential(0.1, r), "rate", "rate", r)),
+        Gen.OneOf(ScheduleGen.Growth, ScheduleGen.NotPositive).Select(g => InvalidCall.Of(() => Schedule.Step(0.1, 10, g), "gamma", "gamma", g)),
+        ScheduleGen.NotPositive.Select(n => InvalidCall.Of(() => Schedule.Exponential(0.1, 0.5, n), "interval", "interval", n)),
+        ScheduleGen.NotFinite.Select(i => InvalidCall.Of(() => Schedule.Step(i, 10), "initial", "initial", i)),
+        ScheduleGen.NotFinite.Select(e => InvalidCall.Of(() => Schedule.BoundedExponential(0.1, 2, e), "endValue", "endValue", e)),
+        Gen.Double[-10, -1e-9].Select(i => InvalidCall.Of(() => Schedule.BoundedExponential(i, 2, 1), "initial", "initial", i)));
+
     [Fact]
     public void Exponential_AnyPosition_MatchesFormula()
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using BatchLr.Core.Tests.TestSupport;
@@ -18,6 +19,30 @@ public class RestartsScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() =>
         Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.01, Period = 7, PeriodMultiplier = 1.5, CycleDecay = 0.9, KDecay = 1.5 });
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, Gen.Double[0, 1], ScheduleGen.Length, Gen.OneOf(Gen.Double[1, 10], Gen.OneOf(1.0, 1.0000000000000002, 2147483647.0, 1e308)))
+            .Select(Gen.OneOf(ScheduleGen.Decay, Gen.Double[1, 1.5]), Gen.OneOf(Gen.Const((int?)null), Gen.Int[1, 40].Select(n => (int?)n)), Gen.Double[0.1, 5], Gen.Bool)
+            .Where(t => t.Item2 <= 1 || (t.Item3 is { } cycles && double.IsFinite(t.Item1.Item1 * Math.Pow(t.Item2, cycles - 1))))
+            .Select((p, decay, limit, k, tanh) =>
+            {
+                var (max, fraction, period, multiplier) = p;
+                var options = new RestartsOptions { MaxValue = max, MinValue = max * fraction, Period = period, PeriodMultiplier = multiplier, CycleDecay = decay, CycleLimit = limit, KDecay = tanh ? 1 : k };
+                double gain = decay <= 1 ? 1 : Math.Pow(decay, limit!.Value - 1);
+                return new GeneratedSchedule(
+                    tanh ? Schedule.TanhDecay(options) : Schedule.CosineWithRestarts(options),
+                    0,
+                    Math.Max(options.MinValue, max * gain),
+                    period,
+                    (tanh ? "TanhDecay " : "CosineWithRestarts ") + ScheduleGen.Show(max, options.MinValue, period, multiplier, decay, limit ?? double.NaN, k));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        Gen.Double[1e-9, 1].Select(d => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, MinValue = 1 + d, Period = 10 }), "options", "options.MinValue", 1 + d)),
+        ScheduleGen.NotPositive.Select(t => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, Period = t }), "options", "options.Period", t)),
+        Gen.OneOf(Gen.Double[-10, 0.999999], ScheduleGen.NotFinite).Select(m => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, Period = 10, PeriodMultiplier = m }), "options", "options.PeriodMultiplier", m)),
+        ScheduleGen.Growth.Select(g => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, Period = 10, CycleDecay = g }), "options", "options.CycleDecay", g)),
+        Gen.Double[3, 10].Select(lower => InvalidCall.Of(() => Schedule.TanhDecay(new RestartsOptions { MaxValue = 1, Period = 10 }, lower, 3), nameof(lower), nameof(lower), lower)));
 
     [Fact]
     public void CosineWithRestarts_AnyPosition_MatchesDocumentedFormula()
