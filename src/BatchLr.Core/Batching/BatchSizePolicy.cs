@@ -165,6 +165,11 @@ public static class BatchSizePolicy
         }
 
         Guard.Positive(period);
+        if (!(period / 2 > 0))
+        {
+            throw Guard.OutOfRange(nameof(period), period, "large enough that half of it, the rise, is greater than zero");
+        }
+
         var curve = Schedule.Cyclic(new CyclicOptions { BaseLearningRate = minimum, MaxLearningRate = maximum, StepSizeUp = period / 2 });
         return FromCurve(curve.On(clock), constraints);
     }
