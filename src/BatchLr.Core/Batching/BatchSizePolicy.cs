@@ -8,9 +8,16 @@ namespace BatchLr.Batching;
 
 /// <summary>Creates closed-form batch-size policies.</summary>
 /// <remarks>
+/// <para>
 /// Each policy is a curve of the wanted size, read on a clock, then mapped to the nearest size its
 /// <see cref="BatchSizeConstraints"/> allow. Any schedule of <see cref="Schedule"/> can serve as the curve
 /// through <see cref="FromCurve(LearningRateSchedule, BatchSizeConstraints?)"/>.
+/// </para>
+/// <para>
+/// Thread safety: the closed-form policies are immutable and may be asked from any number of threads and shared by any
+/// number of planners. The adaptive ones (<see cref="NoiseAdaptive"/>, <see cref="Goodput"/>, <see cref="OnPlateau"/>) keep
+/// state that each step changes: they are not thread-safe, and each belongs to one planner.
+/// </para>
 /// </remarks>
 public static class BatchSizePolicy
 {

@@ -51,6 +51,11 @@ namespace BatchLr;
 /// <c>Parse(spec.ToJson())</c> equals <c>spec</c> and builds identical values. Two specs are equal when their
 /// canonical forms are.
 /// </para>
+/// <para>
+/// Thread safety: a spec is immutable; any number of threads may build from one spec at once. Each
+/// <see cref="Build(long?)"/> and <see cref="BuildPlannerOptions(long?)"/> returns new objects: immutable schedules, and a fresh
+/// batch-size policy, so every planner gets its own adaptive state.
+/// </para>
 /// </remarks>
 public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
 {

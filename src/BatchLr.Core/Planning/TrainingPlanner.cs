@@ -41,6 +41,14 @@ namespace BatchLr;
 /// policy keeps its state in itself, so give each planner its own policy: <see cref="ScheduleSpec.BuildPlannerOptions(long?)"/>
 /// builds fresh ones on every call.
 /// </para>
+/// <para>
+/// Thread safety: a planner is not thread-safe. Use one planner per training loop, and call it from one thread at a time (on
+/// every rank of a data-parallel job, each rank has its own planner and they plan alike). What the options hold may be shared
+/// between planners on any threads: the <see cref="OptimizerSchedule"/> (its plateau state lives in each planner), the
+/// closed-form batch-size policies and the scaling rules are immutable. An adaptive batch-size policy may not be shared: it
+/// is the one part of the options with state. <see cref="State"/> and every <see cref="StepPlan"/> are immutable snapshots
+/// that may be read anywhere.
+/// </para>
 /// </remarks>
 public sealed class TrainingPlanner
 {

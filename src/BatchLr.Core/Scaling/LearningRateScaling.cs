@@ -5,6 +5,7 @@ using BatchLr.Internal;
 namespace BatchLr.Scaling;
 
 /// <summary>Creates the learning-rate scaling rules applied when the batch size changes.</summary>
+/// <remarks>The rules are immutable: one instance may serve any number of threads and planners.</remarks>
 public static class LearningRateScaling
 {
     /// <summary>Gets the rule that never changes the learning rate.</summary>

@@ -15,6 +15,11 @@ namespace BatchLr.Schedules;
 /// progress, such as the momentum companion of one-cycle and cyclic schedules. A number converts
 /// implicitly to a constant schedule, so any API that takes a schedule also takes a constant.
 /// </para>
+/// <para>
+/// Thread safety: every schedule BatchLr creates is immutable, so one instance may be evaluated from any number of threads at
+/// once, each getting the value it would get alone. A derived class must keep that promise (no state that evaluation
+/// changes), as must the function given to <see cref="Schedule.FromFunction(Func{double, double})"/>.
+/// </para>
 /// </remarks>
 public abstract class LearningRateSchedule : ILearningRateSchedule
 {

@@ -15,7 +15,10 @@ namespace BatchLr.Schedules;
 /// <c>schedule_g(t) · m_g</c>, where the factor <c>m_g</c> starts at 1 and is multiplied by
 /// <see cref="ReduceOnPlateauOptions.Factor"/> at each plateau, never below <see cref="ReduceOnPlateauOptions.MinLearningRates"/>.
 /// </para>
-/// <para>Instances are immutable.</para>
+/// <para>
+/// Thread safety: instances are immutable. One schedule may be read from any number of threads and shared by any number of
+/// planners, on any threads: the plateau state lives in each planner, so each plans what it would plan alone.
+/// </para>
 /// </remarks>
 public sealed class OptimizerSchedule
 {

@@ -233,6 +233,37 @@ public abstract class ScheduleConformanceTests
     }
 
     [Fact]
+    public void Evaluate_ManyThreadsAtOnce_EqualsSequentialBitForBit()
+    {
+        // A schedule is immutable (its thread-safety remark): one instance read from many threads at once, each in its own
+        // order and several times over, gives every thread the values a single thread gets.
+        LearningRateSchedule schedule = Create();
+        double[] positions = Positions();
+        long[] expected = positions.Select(p => BitConverter.DoubleToInt64Bits(schedule.Evaluate(p))).ToArray();
+
+        long[][] seen = Concurrently.Run(8, thread =>
+        {
+            int[] order = Enumerable.Range(0, positions.Length).ToArray();
+            new Random(thread).Shuffle(order);
+            var bits = new long[positions.Length];
+            for (int round = 0; round < 20; round++)
+            {
+                foreach (int i in order)
+                {
+                    bits[i] = BitConverter.DoubleToInt64Bits(schedule.Evaluate(positions[i]));
+                }
+            }
+
+            return bits;
+        });
+
+        foreach (long[] bits in seen)
+        {
+            bits.Should().Equal(expected);
+        }
+    }
+
+    [Fact]
     public void Evaluate_AfterWarmUp_AllocatesNothing()
     {
         LearningRateSchedule schedule = Create();
