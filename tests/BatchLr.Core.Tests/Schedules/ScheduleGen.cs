@@ -18,6 +18,9 @@ internal static class ScheduleGen
     /// <summary>Gets finite values of either sign.</summary>
     public static Gen<double> Signed { get; } = Gen.OneOf(Gen.Double[-10, 10], Gen.OneOf(0.0, -1e300, 1e300));
 
+    /// <summary>Gets finite values of either sign up to the largest doubles, for interpolations whose ends may be that far apart.</summary>
+    public static Gen<double> Wide { get; } = Gen.OneOf(Signed, Gen.OneOf(double.MaxValue, -double.MaxValue, 0.5 * double.MaxValue));
+
     /// <summary>Gets decay factors, in (0, 1].</summary>
     public static Gen<double> Decay { get; } = Gen.OneOf(Gen.Double[1e-6, 1], Gen.OneOf(1.0, 5e-324, 1 - 1e-16));
 

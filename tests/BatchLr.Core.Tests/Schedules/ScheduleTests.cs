@@ -64,6 +64,17 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Interpolation_EndsNearTheLargestDouble_StaysBetweenThem()
+    {
+        // 1e308 - (-1e308) overflows; halfway between the two is 0. At the start of a decay from the largest double, the
+        // value is that double, not the rounding of floor + (max - floor) · 1 past it.
+        Schedule.PiecewiseLinear([0, 1], [-1e308, 1e308]).Evaluate(0.5).Should().Be(0);
+        Schedule.Linear(-1e308, 1e308, 10).Evaluate(5).Should().Be(0);
+        Schedule.CosineAnnealing(double.MaxValue, 0.34 * double.MaxValue, 10).Evaluate(0).Should().Be(double.MaxValue);
+        Schedule.Constant(double.MaxValue).WithWarmup(10, startValue: 0.5 * double.MaxValue).Evaluate(9.999).Should().BeLessThanOrEqualTo(double.MaxValue);
+    }
+
+    [Fact]
     public void InverseTime_NoDecayAtAPositionThatOverflowsTheRatio_IsTheInitialValue()
     {
         // decayRate 0: v = initial / (1 + 0 · t / s) = initial, even where t / s is infinite (0 · ∞ would be NaN).

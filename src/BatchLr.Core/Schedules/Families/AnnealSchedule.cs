@@ -41,7 +41,7 @@ internal sealed class AnnealSchedule(double start, double end, double duration, 
             d = Math.Pow(d, Exponent);
         }
 
-        return End + ((Start - End) * d);
+        return Interpolation.Between(End + ((Start - End) * d), End, Start, d);
     }
 
     /// <summary>
@@ -51,9 +51,10 @@ internal sealed class AnnealSchedule(double start, double end, double duration, 
     internal static double Geometric(double start, double end, double p)
     {
         double ratio = end / start;
-        return ratio > 0 && double.IsFinite(ratio)
+        double value = ratio > 0 && double.IsFinite(ratio)
             ? start * Math.Pow(ratio, p)
             : Math.Exp(Math.Log(start) + (p * (Math.Log(end) - Math.Log(start))));
+        return Math.Clamp(double.IsNaN(value) ? start : value, Math.Min(start, end), Math.Max(start, end));
     }
 
     /// <summary>The falling curve d(p), 1 at p = 0 and 0 at p = 1.</summary>

@@ -21,6 +21,7 @@ internal sealed class CyclicPolynomialSchedule(double initial, double end, doubl
 
         // Where no double lies between k · steps and (k + 1) · steps, the horizon rounds below the position: hold the cycle's end.
         double fraction = Math.Min(position / horizon, 1.0);
-        return end + ((initial - end) * Math.Pow(1.0 - fraction, power));
+        double d = Math.Pow(1.0 - fraction, power);
+        return Interpolation.Between(end + ((initial - end) * d), end, initial, d);
     }
 }

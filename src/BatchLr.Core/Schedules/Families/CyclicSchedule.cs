@@ -37,6 +37,8 @@ internal sealed class CyclicSchedule(
         double ramp = x <= _upRatio ? (_upRatio > 0 ? x / _upRatio : 0.0) : (x - 1.0) / (_upRatio - 1.0);
         double height = (high - low) * ramp;
         double damping = scale is null ? 1.0 : scale(scaleByCycle ? cycle : position);
-        return inverted ? high - (height * damping) : low + (height * damping);
+        return inverted
+            ? Interpolation.Between(high - (height * damping), high, low, ramp * damping)
+            : Interpolation.Between(low + (height * damping), low, high, ramp * damping);
     }
 }

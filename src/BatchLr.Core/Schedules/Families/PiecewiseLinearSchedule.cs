@@ -21,6 +21,6 @@ internal sealed class PiecewiseLinearSchedule(double[] positions, double[] value
         double x0 = positions[i - 1];
         double x1 = positions[i];
         double p = (position - x0) / (x1 - x0);
-        return values[i - 1] + ((values[i] - values[i - 1]) * p);
+        return Interpolation.Between(values[i - 1] + ((values[i] - values[i - 1]) * p), values[i - 1], values[i], p);
     }
 }

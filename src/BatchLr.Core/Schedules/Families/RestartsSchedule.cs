@@ -63,7 +63,7 @@ internal sealed class RestartsSchedule(
             shape = 0.5 * (1.0 + Math.Cos(Math.PI * ratio));
         }
 
-        return low + ((high - low) * shape);
+        return Interpolation.Between(low + ((high - low) * shape), low, high, shape);
     }
 
     /// <summary>Cycles of equal length: <c>i = floor(t / T0)</c>, corrected once for the rounding of the division.</summary>

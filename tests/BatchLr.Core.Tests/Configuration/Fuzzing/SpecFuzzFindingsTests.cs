@@ -23,6 +23,7 @@ public class SpecFuzzFindingsTests
 
         // Products and quotients past the doubles.
         Case("""{"lr": 100, "schedule": {"type": "scale", "factor": 1e307, "schedule": {"type": "constant"}}}""", "$.schedule.factor", "*is 1E+307*largest magnitude, 100*"),
+        Case("""{"lr": 1.8e-4, "clock": "epochs", "schedule": {"type": "scale", "factor": 1e308, "schedule": {"type": "clamp", "min": 1000, "schedule": {"type": "PolynomialLR"}}}}""", "$.schedule.factor", "*is 1E+308*largest magnitude, 1000*"),
         Case("""{"lr": 1.9e-4, "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "piecewise_linear", "positions": [1], "values": [1.7976931348623157e308]}]}}""", "$.schedule.schedulers[0]", "*divides each child by lr*overflows*"),
         Case("""{"lr": 5e-324, "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "ConstantLR", "total_iters": 2}]}}""", "$.lr", "*1 / lr is finite*"),
         Case("""{"lr": 0.97, "schedule": {"type": "OneCycleLR", "max_lr": 2147483647, "total_steps": 100, "div_factor": 5e-324}}""", "$.schedule.div_factor", "*initial rate*finite*"),
@@ -52,9 +53,12 @@ public class SpecFuzzFindingsTests
     [InlineData("""{"lr": 0.1, "schedule": {"type": "tanh_decay", "t_initial": 5e-324, "cycle_mul": 1.0000000000000002, "cycle_limit": 1000}}""")]
     [InlineData("""{"lr": [0.1, 0.01], "schedule": {"type": "CyclicLR", "base_lr": [0.01, 0.001], "max_lr": [0.1, 0.1], "step_size_up": 5e-324}}""")]
     [InlineData("""{"lr": 0, "schedule": {"type": "exponential_decay", "decay_rate": 0.5, "decay_steps": 1e-300}}""")]
+    [InlineData("""{"lr": 1.7976931348623157E+308, "schedule": {"type": "warmup_stable_decay", "num_decay_steps": 5.7, "num_stable_steps": 1000, "min_lr_ratio": 0.34}}""")]
+    [InlineData("""{"lr": [1.7976931348623157E+308], "schedule": {"type": "cosine_with_min_lr", "num_training_steps": 1e-308, "min_lr_rate": 0.35}}""")]
     public void Build_ExtremeButAccepted_ReturnsFiniteRatesEverywhere(string json)
     {
-        // The first three never returned: the cycle was searched one step at a time from an infinite first guess.
+        // The first three never returned: the cycle was searched one step at a time from an infinite first guess. The last two
+        // gave infinity at the decay's start, where floor + (lr - floor) · 1 rounded past the largest double.
         OptimizerSchedule schedule = ScheduleSpec.Parse(json).Build();
 
         foreach (double t in (double[])[0, 1e-9, 1, 2, 1e6, 1e9, 1e15, 1e18])

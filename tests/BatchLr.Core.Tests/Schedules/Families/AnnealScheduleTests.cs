@@ -25,7 +25,7 @@ public class AnnealScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() => Schedule.CosineAnnealing(0.1, 0.001, Horizon);
 
     protected override Gen<GeneratedSchedule> Generated => Gen.OneOf(
-        Gen.Select(ScheduleGen.Signed, ScheduleGen.Signed, ScheduleGen.Length, Gen.OneOf(AnnealShape.Linear, AnnealShape.Cosine, AnnealShape.OneMinusSqrt))
+        Gen.Select(ScheduleGen.Wide, ScheduleGen.Wide, ScheduleGen.Length, Gen.OneOf(AnnealShape.Linear, AnnealShape.Cosine, AnnealShape.OneMinusSqrt))
             .Select((s, e, d, shape) => Bounded(Schedule.Anneal(s, e, d, shape), d, "Anneal " + shape, s, e, d)),
         Gen.Select(ScheduleGen.PositiveValue, ScheduleGen.PositiveValue, ScheduleGen.Length)
             .Select((s, e, d) => Bounded(Schedule.Anneal(s, e, d, AnnealShape.Exponential), d, "Anneal Exponential", s, e, d)),
@@ -33,7 +33,7 @@ public class AnnealScheduleTests : ScheduleConformanceTests
             .Select((i, m, d, k) => Bounded(Schedule.CosineAnnealing(i, m, d, k), d, "CosineAnnealing", i, m, d, k)),
         Gen.Select(ScheduleGen.Value, Gen.Double[0, 1], ScheduleGen.Length)
             .Select((i, r, d) => new GeneratedSchedule(Schedule.CosineWithMinRatio(i, r, d), i * r, i, d, "CosineWithMinRatio " + ScheduleGen.Show(i, r, d))),
-        Gen.Select(ScheduleGen.Signed, ScheduleGen.Signed, ScheduleGen.Length, Gen.Double[1e-3, 50])
+        Gen.Select(ScheduleGen.Wide, ScheduleGen.Wide, ScheduleGen.Length, Gen.Double[1e-3, 50])
             .Select((i, e, d, p) => Bounded(Schedule.Polynomial(i, e, d, p), d, "Polynomial", i, e, d, p)));
 
     protected override Gen<InvalidCall> Invalid => Gen.OneOf(

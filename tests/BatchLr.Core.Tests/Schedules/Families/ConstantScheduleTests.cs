@@ -18,7 +18,7 @@ public class ConstantScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() => Schedule.Constant(0.125);
 
     protected override Gen<GeneratedSchedule> Generated =>
-        Gen.OneOf(Gen.Double[-1e300, 1e300], ScheduleGen.Signed).Select(v => new GeneratedSchedule(Schedule.Constant(v), v, v, 1, "Constant " + ScheduleGen.Show(v)));
+        Gen.OneOf(Gen.Double[-1e300, 1e300], ScheduleGen.Wide).Select(v => new GeneratedSchedule(Schedule.Constant(v), v, v, 1, "Constant " + ScheduleGen.Show(v)));
 
     protected override Gen<InvalidCall> Invalid => ScheduleGen.NotFinite.Select(v => InvalidCall.Of(() => Schedule.Constant(v), "value", "value", v));
 

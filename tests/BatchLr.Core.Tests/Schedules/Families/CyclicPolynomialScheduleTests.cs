@@ -16,7 +16,7 @@ public class CyclicPolynomialScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() => Schedule.Polynomial(0.05, 0.001, 7.3, power: 0.5, cycle: true);
 
     protected override Gen<GeneratedSchedule> Generated =>
-        Gen.Select(ScheduleGen.Signed, ScheduleGen.Signed, ScheduleGen.Length, Gen.Double[1e-3, 50])
+        Gen.Select(ScheduleGen.Wide, ScheduleGen.Wide, ScheduleGen.Length, Gen.Double[1e-3, 50])
             .Select((i, e, d, p) =>
             {
                 (double low, double high) = ScheduleGen.Range(i, e);

@@ -16,7 +16,7 @@ public class PiecewiseConstantScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() => Schedule.PiecewiseConstant([10, 20.5, 70], [0.1, 0.3, 0.001, 0.02]);
 
     protected override Gen<GeneratedSchedule> Generated =>
-        ScheduleGen.Ascending(0, 6).SelectMany(b => ScheduleGen.Signed.Array[b.Length + 1].Select(v =>
+        ScheduleGen.Ascending(0, 6).SelectMany(b => ScheduleGen.Wide.Array[b.Length + 1].Select(v =>
         {
             (double low, double high) = ScheduleGen.Range(v);
             return new GeneratedSchedule(Schedule.PiecewiseConstant(b, v), low, high, b.DefaultIfEmpty(1).Max(), "PiecewiseConstant " + ScheduleGen.Show(b) + " | " + ScheduleGen.Show(v));

@@ -16,7 +16,7 @@ public class PiecewiseLinearScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() => Schedule.PiecewiseLinear([5, 20, 60, 90], [0.2, 1.0, 0.5, 0.0]);
 
     protected override Gen<GeneratedSchedule> Generated =>
-        ScheduleGen.Ascending(1, 6).SelectMany(p => ScheduleGen.Signed.Array[p.Length].Select(v =>
+        ScheduleGen.Ascending(1, 6).SelectMany(p => ScheduleGen.Wide.Array[p.Length].Select(v =>
         {
             (double low, double high) = ScheduleGen.Range(v);
             return new GeneratedSchedule(Schedule.PiecewiseLinear(p, v), low, high, p.Max(), "PiecewiseLinear " + ScheduleGen.Show(p) + " | " + ScheduleGen.Show(v));
