@@ -233,7 +233,7 @@ internal static partial class SpecCatalog
                 for (int i = 0; i < built.Length; i++)
                 {
                     double peak = built[i].Peak;
-                    if (double.IsFinite(peak) && !double.IsFinite(peak / c.BaseRate))
+                    if (double.IsFinite(peak) && !double.IsFinite(peak * (1.0 / c.BaseRate)))
                     {
                         throw SpecErrors.Refused(
                             children[i].Path,

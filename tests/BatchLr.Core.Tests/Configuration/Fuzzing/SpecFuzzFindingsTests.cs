@@ -25,6 +25,7 @@ public class SpecFuzzFindingsTests
         Case("""{"lr": 100, "schedule": {"type": "scale", "factor": 1e307, "schedule": {"type": "constant"}}}""", "$.schedule.factor", "*is 1E+307*largest magnitude, 100*"),
         Case("""{"lr": 1.8e-4, "clock": "epochs", "schedule": {"type": "scale", "factor": 1e308, "schedule": {"type": "clamp", "min": 1000, "schedule": {"type": "PolynomialLR"}}}}""", "$.schedule.factor", "*is 1E+308*largest magnitude, 1000*"),
         Case("""{"lr": 1.9e-4, "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "piecewise_linear", "positions": [1], "values": [1.7976931348623157e308]}]}}""", "$.schedule.schedulers[0]", "*divides each child by lr*overflows*"),
+        Case("""{"lr": 5.767723165712468E-05, "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "MultiStepLR", "milestones": [46], "gamma": 1.7976931348623157E+308}]}}""", "$.schedule.schedulers[0]", "*divides each child by lr*"),
         Case("""{"lr": 5e-324, "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "ConstantLR", "total_iters": 2}]}}""", "$.lr", "*1 / lr is finite*"),
         Case("""{"lr": 0.97, "schedule": {"type": "OneCycleLR", "max_lr": 2147483647, "total_steps": 100, "div_factor": 5e-324}}""", "$.schedule.div_factor", "*initial rate*finite*"),
         Case("""{"lr": 0.2, "schedule": {"type": "noam", "model_size": 41.7, "warmup_steps": 1e-15, "factor": 1.7976931348623157e308}}""", "$.schedule.factor", "*peak*finite*"),
