@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text;
 using System.Text.Json;
 using BatchLr.Batching;
@@ -622,7 +621,6 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
                     Guard.Format(replicas),
                     string.Create(CultureInfo.InvariantCulture, $"the dataset, {size} samples, must hold at least one sample per replica"));
             }
-
         }
 
         /// <summary>Refuses a scaling rule under which the largest learning rate, scaled at the largest batch, would overflow.</summary>
