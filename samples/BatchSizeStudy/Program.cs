@@ -9,6 +9,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 using BatchSizeStudy;
 using QuickStart.Data;
 using Spectre.Console;
@@ -33,37 +34,50 @@ using (full)
     ImageSet data = train >= full.TrainLabels.shape[0] && test >= full.TestLabels.shape[0]
         ? full
         : new ImageSet(full.TrainImages[..train], full.TrainLabels[..train], full.TestImages[..test], full.TestLabels[..test], full.Name);
+    // One thread per run, timed by that thread's CPU clock (ThreadClock), so runs side by side and other load on a shared
+    // machine do not change the times.
+    torch.set_num_threads(1);
     var trainer = new Trainer(data, settings);
     var clock = Stopwatch.StartNew();
     AnsiConsole.MarkupLine(Report.F($"[bold]{data.Name}[/]: {data.TrainLabels.shape[0]} training and {data.TestLabels.shape[0]} test images; budget {settings.BudgetEpochs} epochs; {(settings.SearchOnly ? "the halving search" : "the whole study")}"));
 
     AnsiConsole.WriteLine(Report.F($"acc@{settings.BudgetEpochs}ep  to {settings.Targets[1]}  samples/s  recipe"));
     List<Recipe> grid = settings.SearchOnly ? [] : [.. Recipes.Fixed(settings), .. Recipes.Dynamic(settings)];
-    var results = new List<RunResult>();
+    var results = new RunResult[grid.Count];
     IReadOnlyList<HalvingSearch.Trial> trials = [];
     int chosen = 0;
+    var console = new object(); // Spectre's live display is not thread-safe: one thread at a time adds tasks and writes lines
     AnsiConsole.Progress()
         .AutoClear(true)
         .Columns(new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
         .Start(context =>
         {
-            ProgressTask run = context.AddTask("warming up", maxValue: settings.ExtendedEpochs);
-
             // A short run first, not reported: the first steps of a process pay for loading LibTorch and compiling code.
             trainer.Run(Recipes.SearchStep(settings, settings.ReferenceBatchSize, settings.EvaluationEpochs));
-            foreach (Recipe recipe in grid)
-            {
-                run.Value = 0;
-                run.Description = Markup.Escape($"{results.Count + 1}/{grid.Count} {recipe.Name}");
-                RunResult result = trainer.Run(recipe, (epoch, batch) => run.Value = epoch);
-                results.Add(result);
-                AnsiConsole.WriteLine(Line(result, settings));
-            }
 
+            int done = 0;
+            Parallel.For(0, grid.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Workers }, i =>
+            {
+                ProgressTask task;
+                lock (console)
+                {
+                    task = context.AddTask(Markup.Escape(grid[i].Name), maxValue: settings.ExtendedEpochs);
+                }
+
+                results[i] = trainer.Run(grid[i], (epoch, batch) => task.Value = epoch);
+                lock (console)
+                {
+                    task.StopTask();
+                    task.IsIndeterminate = false;
+                    AnsiConsole.WriteLine(Report.F($"{++done,2}/{grid.Count} ") + Line(results[i], settings));
+                }
+            });
+
+            ProgressTask search = context.AddTask("search", maxValue: settings.BudgetEpochs / 3);
             (trials, chosen) = HalvingSearch.Run(trainer, settings, recipe =>
             {
-                run.Value = 0;
-                run.Description = Markup.Escape("search: " + recipe.Name);
+                search.Value = 0;
+                search.Description = Markup.Escape("search: " + recipe.Name);
             });
         });
 

@@ -17,12 +17,15 @@ internal static class Report
         var md = new StringBuilder();
         md.AppendLine("# Batch-size study");
         md.AppendLine();
-        md.AppendLine(F($"Written by `samples/BatchSizeStudy` (`{s.Command}`), {DateTime.UtcNow:yyyy-MM-dd}, in {results.Seconds / 60:F0} minutes, on {Environment.ProcessorCount} cores ({RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, TorchSharp's CPU LibTorch). "));
+        md.AppendLine(F($"Written by `samples/BatchSizeStudy` (`{s.Command}`), {DateTime.UtcNow:yyyy-MM-dd}, in {results.Seconds / 60:F0} minutes of wall time, on {Environment.ProcessorCount} cores ({RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, TorchSharp's CPU LibTorch). "));
         md.AppendLine(F($"Data: {s.Dataset}{(s.Quick ? " (quick: a subset)" : string.Empty)}. Model: the QuickStart's CNN, SGD with Nesterov momentum 0.9 and weight decay 5e-4, the same initial weights and data order (seed {s.Seed}) in every run. "));
         md.AppendLine(F($"Base rate {s.BaseRate} at batch {s.ReferenceBatchSize}; scaled rates are `{s.BaseRate} · B / {s.ReferenceBatchSize}` (linear) and `{s.BaseRate} · √(B / {s.ReferenceBatchSize})` (sqrt); warmup is linear from 0 over {s.WarmupEpochs} epochs. "));
         md.AppendLine(F($"Every run gets a sample budget of {s.BudgetEpochs} epochs; the test set is evaluated every {s.EvaluationEpochs} epochs, and times and steps to an accuracy are read at the first evaluation that reaches it. "));
-        md.AppendLine(F($"Time is training time (planned steps, without the evaluations). Constant-rate fixed-batch runs may continue past the budget, up to {s.ExtendedEpochs} epochs, until they reach {s.Headline} (or stop at the budget when more than 1.5 points short): their rate does not depend on the duration, so their first {s.BudgetEpochs} epochs are those of a run that stops there. "));
-        md.AppendLine("Each recipe is a BatchLr spec; the study's source (`samples/BatchSizeStudy/Recipes.cs`) has them all. Times on these shared machines vary by tens of percent from run to run; compare rows of one run.");
+        md.AppendLine(ThreadClock.MeasuresCpuTime
+            ? F($"Time is the CPU time of the training steps (not the evaluations) on the thread that runs them, with LibTorch set to one thread: the time each run would take on a core of its own, whatever else the machine is doing ({s.Workers} runs trained side by side). Samples per second are per core. ")
+            : "Time is the wall-clock time of the training steps (not the evaluations). ");
+        md.AppendLine(F($"Constant-rate fixed-batch runs may continue past the budget, up to {s.ExtendedEpochs} epochs, until they reach {s.Headline} (or stop at the budget when more than 1.5 points short): their rate does not depend on the duration, so their first {s.BudgetEpochs} epochs are those of a run that stops there. "));
+        md.AppendLine("Each recipe is a BatchLr spec; the study's source (`samples/BatchSizeStudy/Recipes.cs`) has them all. Compare rows of one run; CPU caches and memory bandwidth shared with the run beside it still move times by a few percent.");
         md.AppendLine();
 
         md.AppendLine("## Headline");

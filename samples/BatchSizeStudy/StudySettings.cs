@@ -22,6 +22,9 @@ internal sealed record StudySettings
     /// <summary>The seed of the model's initial weights and the loader's order; every run uses the same.</summary>
     public int Seed { get; init; } = 7;
 
+    /// <summary>How many runs train at once, each on one thread (LibTorch is set to one thread, and each run is timed by its thread's CPU clock).</summary>
+    public int Workers { get; init; } = 2;
+
     /// <summary>The folder the report (<c>batch-size-study.md</c>) and its plots are written to.</summary>
     public string Output { get; init; } = "docs";
 
@@ -60,7 +63,7 @@ internal sealed record StudySettings
         (Dataset == "fashion-mnist" ? string.Empty : " --dataset " + Dataset) + (Quick ? " --quick" : string.Empty) +
         (Seed == 7 ? string.Empty : " --seed " + Seed.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>Parses <c>--dataset NAME --data-dir DIR --quick --search --seed N --out DIR</c>.</summary>
+    /// <summary>Parses <c>--dataset NAME --data-dir DIR --quick --search --seed N --workers N --out DIR</c>.</summary>
     /// <exception cref="ArgumentException">An option is unknown or its value is invalid.</exception>
     public static StudySettings Parse(string[] args)
     {
@@ -75,8 +78,9 @@ internal sealed record StudySettings
                 "--dataset" => settings with { Dataset = Value() is var d && d is "digits" or "fashion-mnist" ? d : throw new ArgumentException($"--dataset is '{d}'; it must be digits or fashion-mnist.") },
                 "--data-dir" => settings with { DataDir = Value() },
                 "--out" => settings with { Output = Value() },
+                "--workers" => settings with { Workers = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int workers) && workers >= 1 ? workers : throw new ArgumentException($"--workers is '{args[i]}'; it must be a whole number of at least 1.") },
                 "--seed" => settings with { Seed = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed is '{args[i]}'; it must be a whole number.") },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --dataset digits|fashion-mnist, --data-dir DIR, --quick, --search, --seed N, --out DIR."),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --dataset digits|fashion-mnist, --data-dir DIR, --quick, --search, --seed N, --workers N, --out DIR."),
             };
         }
 

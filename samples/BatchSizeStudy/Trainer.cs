@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using BatchLr;
 using BatchLr.TorchSharp;
 using QuickStart.Data;
@@ -13,6 +12,7 @@ namespace BatchSizeStudy;
 internal sealed class Trainer(ImageSet data, StudySettings settings)
 {
     private const int EvaluationChunk = 1000;
+    private static readonly object Initialisation = new();
 
     /// <summary>Runs <paramref name="recipe"/> from the same initial weights and data order as every other run.</summary>
     /// <param name="recipe">The recipe.</param>
@@ -24,14 +24,20 @@ internal sealed class Trainer(ImageSet data, StudySettings settings)
     /// </remarks>
     public RunResult Run(Recipe recipe, Action<double, int>? progress = null)
     {
-        random.manual_seed(settings.Seed);
-        var model = Models.For(data);
+        // The same initial weights for every run: runs on other threads draw from the one default generator too.
+        nn.Module<Tensor, Tensor> model;
+        lock (Initialisation)
+        {
+            random.manual_seed(settings.Seed);
+            model = Models.For(data);
+        }
+
         var optimizer = optim.SGD(model.parameters(), learningRate: settings.BaseRate, momentum: 0.9, nesterov: true, weight_decay: 5e-4);
         using var loader = PlannedLoader.FromTensors([data.TrainImages, data.TrainLabels], new PlannedLoaderOptions { Seed = settings.Seed });
         var planner = new TrainingPlanner(ScheduleSpec.Parse(recipe.Spec).BuildPlannerOptions(loader.Count));
 
         var evaluations = new List<Evaluation>();
-        var training = new Stopwatch();
+        var training = new ThreadClock();
         double budgetAccuracy = double.NaN, budgetTrain = double.NaN;
         long budgetSteps = 0, samples = 0;
         bool diverged = false;
@@ -55,7 +61,7 @@ internal sealed class Trainer(ImageSet data, StudySettings settings)
 
             double accuracy = Accuracy(model, data.TestImages, data.TestLabels);
             TrainingProgress at = planner.Progress;
-            evaluations.Add(new Evaluation(training.Elapsed.TotalSeconds, at.Step, at.Samples, at.Epoch, step.Plan.Batch.GlobalBatchSize, accuracy));
+            evaluations.Add(new Evaluation(training.Seconds, at.Step, at.Samples, at.Epoch, step.Plan.Batch.GlobalBatchSize, accuracy));
             if (recipe.ReportsAccuracy)
             {
                 planner.Report(accuracy);
@@ -79,7 +85,7 @@ internal sealed class Trainer(ImageSet data, StudySettings settings)
 
         optimizer.Dispose();
         model.Dispose();
-        double seconds = training.Elapsed.TotalSeconds;
+        double seconds = training.Seconds;
         return new RunResult(recipe, evaluations, seconds > 0 ? samples / seconds : 0, budgetAccuracy, budgetTrain, budgetSteps, diverged);
     }
 

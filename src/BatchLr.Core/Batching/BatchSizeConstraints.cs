@@ -11,7 +11,7 @@ namespace BatchLr.Batching;
 /// between <see cref="Minimum"/> and <see cref="Maximum"/>. <see cref="Apply(double)"/> maps a wanted size to the
 /// nearest allowed one (ties go to the smaller, the one more likely to fit in memory). With elastic replica counts,
 /// every allowed size splits evenly across each count, so a job can be resized without changing its batch, as
-/// DeepSpeed's elasticity does.
+/// DeepSpeed's elasticity does. Instances are immutable and may be shared across threads.
 /// </remarks>
 public sealed class BatchSizeConstraints
 {

@@ -8,9 +8,16 @@ namespace BatchLr.Batching;
 
 /// <summary>Creates closed-form batch-size policies.</summary>
 /// <remarks>
+/// <para>
 /// Each policy is a curve of the wanted size, read on a clock, then mapped to the nearest size its
 /// <see cref="BatchSizeConstraints"/> allow. Any schedule of <see cref="Schedule"/> can serve as the curve
 /// through <see cref="FromCurve(LearningRateSchedule, BatchSizeConstraints?)"/>.
+/// </para>
+/// <para>
+/// Thread safety: the closed-form policies are immutable and may be asked from any number of threads and shared by any
+/// number of planners. The adaptive ones (<see cref="NoiseAdaptive"/>, <see cref="Goodput"/>, <see cref="OnPlateau"/>) keep
+/// state that each step changes: they are not thread-safe, and each belongs to one planner.
+/// </para>
 /// </remarks>
 public static class BatchSizePolicy
 {
@@ -142,7 +149,10 @@ public static class BatchSizePolicy
 
         constraints ??= BatchSizeConstraints.None;
         BatchSizeConstraints capped = constraints.WithMaximum(maximum);
-        return FromCurve(Schedule.Step(initial, interval, factor).On(clock), capped);
+
+        // The staircase grows without end, which a learning-rate factory refuses; held at the maximum it stays finite.
+        LearningRateSchedule growth = new Schedules.Families.ExponentialSchedule(initial, factor, interval, staircase: true);
+        return FromCurve(growth.Clamp(initial, maximum).On(clock), capped);
     }
 
     /// <summary>Creates a periodic policy: the batch rises from a minimum to a maximum and back in triangular cycles.</summary>
@@ -162,6 +172,11 @@ public static class BatchSizePolicy
         }
 
         Guard.Positive(period);
+        if (!(period / 2 > 0))
+        {
+            throw Guard.OutOfRange(nameof(period), period, "large enough that half of it, the rise, is greater than zero");
+        }
+
         var curve = Schedule.Cyclic(new CyclicOptions { BaseLearningRate = minimum, MaxLearningRate = maximum, StepSizeUp = period / 2 });
         return FromCurve(curve.On(clock), constraints);
     }
@@ -303,6 +318,18 @@ public static class BatchSizePolicy
         var check = new OptionsValidation(nameof(options));
         CheckInitial(check, options.InitialBatchSize, options.Constraints);
         check.Require(options.CandidateRatio > 1 && double.IsFinite(options.CandidateRatio), nameof(options.CandidateRatio), options.CandidateRatio, "a finite number greater than 1");
+        if (options.CandidateRatio > 1 && options.Constraints is { } limits && options.InitialBatchSize >= 1)
+        {
+            // The grid M0 · ratio^k up to the largest size is built once and searched at every decision: keep it small.
+            double span = Math.Max(1.0, (double)limits.HighestAllowed / options.InitialBatchSize);
+            double least = Math.Pow(span, 1.0 / GoodputBatchSizePolicy.MaxCandidates);
+            check.Require(
+                Math.Log(span) / Math.Log(options.CandidateRatio) <= GoodputBatchSizePolicy.MaxCandidates,
+                nameof(options.CandidateRatio),
+                options.CandidateRatio,
+                string.Create(CultureInfo.InvariantCulture, $"at least {Guard.Format(least)}, so the grid from InitialBatchSize to the largest allowed size, {limits.HighestAllowed}, holds at most {GoodputBatchSizePolicy.MaxCandidates} candidates"));
+        }
+
         check.FiniteNotNegative(options.SwitchThreshold, nameof(options.SwitchThreshold));
         check.Require(options.UpdateInterval >= 1, nameof(options.UpdateInterval), options.UpdateInterval, "1 or more");
         check.Positive(options.ResidualThreshold, nameof(options.ResidualThreshold));

@@ -13,6 +13,8 @@ internal sealed class DecayEquivalentCurve(LearningRateSchedule schedule, double
 
     public override ProgressClock Clock => schedule.Clock;
 
+    internal override double Peak => Math.Max(reference, maximum);
+
     protected internal override double EvaluateCore(double position)
     {
         if (position < warmup)

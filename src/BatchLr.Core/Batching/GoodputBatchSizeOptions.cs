@@ -8,7 +8,7 @@ public sealed class GoodputBatchSizeOptions
     public int InitialBatchSize { get; set; }
 
     /// <summary>Gets or sets the ratio between neighbouring candidate batch sizes, <c>M0 · ratio^k</c> up to the largest allowed size.</summary>
-    /// <value>Greater than 1. The default is 2.</value>
+    /// <value>Greater than 1, and large enough that the grid holds at most 1,000 sizes: <c>ratio^1000</c> at least the largest allowed size over <see cref="InitialBatchSize"/>. The default is 2.</value>
     public double CandidateRatio { get; set; } = 2.0;
 
     /// <summary>Gets or sets the least relative goodput gain that justifies a switch.</summary>

@@ -57,6 +57,9 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
     private readonly int _replicas;
     private readonly int _terms;
     private readonly int[] _candidates;
+    /// <summary>The most candidate sizes a grid may hold; a ratio closer to 1 than that allows is refused.</summary>
+    internal const int MaxCandidates = 1000;
+
     private readonly long[] _basisA = new long[3];
     private readonly long[] _basisB = new long[3];
 

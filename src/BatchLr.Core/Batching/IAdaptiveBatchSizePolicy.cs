@@ -2,8 +2,15 @@ namespace BatchLr.Batching;
 
 /// <summary>Decides the global batch size from what training has shown so far.</summary>
 /// <remarks>
+/// <para>
 /// Its answer depends only on <see cref="State"/>, which changes only in <see cref="Observe"/> and <see cref="Report"/>; restoring a saved
 /// state with <see cref="Restore"/> therefore continues the identical sequence.
+/// </para>
+/// <para>
+/// Thread safety: an adaptive policy is not thread-safe and belongs to one training loop: give each
+/// <see cref="TrainingPlanner"/> its own instance (<see cref="ScheduleSpec.BuildPlannerOptions(long?)"/> builds a fresh one on every
+/// call), and call it from one thread at a time. Its <see cref="State"/> is an immutable snapshot that may be read anywhere.
+/// </para>
 /// </remarks>
 public interface IAdaptiveBatchSizePolicy : IBatchSizePolicy
 {

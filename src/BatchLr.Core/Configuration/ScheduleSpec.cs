@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using BatchLr.Batching;
 using BatchLr.Configuration;
 using BatchLr.Internal;
 using BatchLr.Scaling;
@@ -47,6 +49,11 @@ namespace BatchLr;
 /// were written with, so
 /// <c>Parse(spec.ToJson())</c> equals <c>spec</c> and builds identical values. Two specs are equal when their
 /// canonical forms are.
+/// </para>
+/// <para>
+/// Thread safety: a spec is immutable; any number of threads may build from one spec at once. Each
+/// <see cref="Build(long?)"/> and <see cref="BuildPlannerOptions(long?)"/> returns new objects: immutable schedules, and a fresh
+/// batch-size policy, so every planner gets its own adaptive state.
 /// </para>
 /// </remarks>
 public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
@@ -146,7 +153,11 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     }
 
     /// <summary>Builds the configuration of a <see cref="TrainingPlanner"/>: the schedule, the batch-size policy, the scaling rule and the micro-batch limit the spec describes.</summary>
-    /// <param name="datasetSize">The samples in one epoch, which an epoch clock and a position converted between epochs and samples or steps need; <see langword="null"/> when epochs are not tracked (the epoch clock stays at 0).</param>
+    /// <param name="datasetSize">
+    /// The samples in one epoch, which an epoch clock and a position converted between epochs and samples or steps need;
+    /// <see langword="null"/> when epochs are not tracked (the epoch clock stays at 0). A <see cref="TrainingPlanner"/> refuses
+    /// options without it when anything reads the epoch clock or <c>epoch_boundary</c> is not <c>continue</c>.
+    /// </param>
     /// <returns>
     /// New options with a fresh <see cref="Build(long?)"/> schedule and a fresh batch-size policy (adaptive policies start from
     /// their initial state), <see cref="TrainingPlannerOptions.Scaling"/> from <c>scaling</c> (none when left out), and
@@ -154,7 +165,12 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     /// </returns>
     /// <exception cref="InvalidOperationException">The spec has no <c>batch</c> section (<see cref="HasBatch"/> is <see langword="false"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="datasetSize"/> is less than 1.</exception>
-    /// <exception cref="ScheduleSpecException">A value is refused by the schedule or policy it configures, or a position needs the dataset size and <paramref name="datasetSize"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ScheduleSpecException">
+    /// A value is refused by the schedule or policy it configures; a position needs the dataset size and
+    /// <paramref name="datasetSize"/> is <see langword="null"/>; the dataset is smaller than <c>replicas</c>; <c>epoch_boundary</c>
+    /// is <c>drop</c> with a first batch larger than the dataset; or the scaling rule at the largest batch would take the largest
+    /// learning rate past the range of a double. <see cref="ScheduleSpecException.Path"/> names the value.
+    /// </exception>
     public TrainingPlannerOptions BuildPlannerOptions(long? datasetSize = null)
     {
         if (_plan is null)
@@ -166,11 +182,16 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         CheckDatasetSize(datasetSize);
         PositionResolver positions = Positions(datasetSize, deferDatasetSize: false);
         OptimizerSchedule schedule = BuildSchedule(positions.Resolve(_root));
+        _plan.CheckDataset(datasetSize);
+        IBatchSizePolicy policy = SpecCatalog.BuildBatch(positions.Resolve(_plan.Batch), schedule, _root.Type, _plan.BatchPlateau);
+        ILearningRateScaling scaling = SpecCatalog.BuildScaling(_plan.Scaling);
+        _plan.CheckScaledPeak(schedule, policy, scaling);
+        _plan.CheckFirstBatch(datasetSize, policy);
         return new TrainingPlannerOptions
         {
             Schedule = schedule,
-            BatchSize = SpecCatalog.BuildBatch(positions.Resolve(_plan.Batch), schedule, _root.Type, _plan.BatchPlateau),
-            Scaling = SpecCatalog.BuildScaling(_plan.Scaling),
+            BatchSize = policy,
+            Scaling = scaling,
             DatasetSize = datasetSize,
             MaxMicroBatchSize = _plan.MaxMicroBatchSize ?? int.MaxValue,
             Duration = _plan.Duration,
@@ -583,18 +604,70 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
     /// <summary>The sections that configure a training plan: the batch policy and its plateau factor, the scaling rule, the micro-batch limit, the duration and the evaluation interval.</summary>
     private sealed record PlanSection(SpecNode Batch, SpecNode? BatchPlateau, SpecNode Scaling, int? MaxMicroBatchSize, TrainingDuration? Duration, TrainingDuration? EvaluationInterval, EpochBoundary EpochBoundary)
     {
+        /// <summary>Checks that the dataset holds a sample for every replica, naming <c>replicas</c>.</summary>
+        /// <param name="datasetSize">The dataset size the plan is built for, or <see langword="null"/>.</param>
+        public void CheckDataset(long? datasetSize)
+        {
+            if (datasetSize is not { } size)
+            {
+                return;
+            }
+
+            double replicas = Batch.Number("replicas");
+            if (size < replicas)
+            {
+                throw SpecErrors.Refused(
+                    SpecCatalog.BatchPath + ".replicas",
+                    Guard.Format(replicas),
+                    string.Create(CultureInfo.InvariantCulture, $"the dataset, {size} samples, must hold at least one sample per replica"));
+            }
+        }
+
+        /// <summary>Refuses a scaling rule under which the largest learning rate, scaled at the largest batch, would overflow.</summary>
+        /// <param name="schedule">The spec's schedule.</param>
+        /// <param name="policy">The batch-size policy, whose constraints give the largest batch.</param>
+        /// <param name="scaling">The scaling rule.</param>
+        public void CheckScaledPeak(OptimizerSchedule schedule, IBatchSizePolicy policy, ILearningRateScaling scaling)
+        {
+            int largest = policy.Constraints.HighestAllowed;
+            double peak = schedule.PeakLearningRate;
+            double factor = LearningRateScaling.MaxFactor(scaling, largest);
+            if (double.IsFinite(peak) && double.IsFinite(factor) && !double.IsFinite(peak * factor))
+            {
+                throw SpecErrors.Refused(
+                    SpecCatalog.ScalingPath + ".reference_batch_size",
+                    Guard.Format(Scaling.Number("reference_batch_size")),
+                    string.Create(CultureInfo.InvariantCulture, $"the scaling factor at the largest batch, {largest}, is then {Guard.Format(factor)}, and the largest learning rate, {Guard.Format(peak)}, times it overflows to infinity: lower lr or max_batch_size, or raise reference_batch_size"));
+            }
+        }
+
+        /// <summary>Refuses <c>drop</c> when the first batch is already larger than the dataset, so every epoch would be passed over.</summary>
+        /// <param name="datasetSize">The dataset size the plan is built for.</param>
+        /// <param name="policy">The batch-size policy, fresh.</param>
+        /// <remarks>A policy that outgrows the dataset later makes <see cref="TrainingPlanner.Plan"/> throw at that step.</remarks>
+        public void CheckFirstBatch(long? datasetSize, IBatchSizePolicy policy)
+        {
+            if (EpochBoundary == EpochBoundary.Drop && datasetSize is { } size && policy.GetBatchSize(default) is var first && first > size)
+            {
+                throw SpecErrors.Refused(
+                    "$." + BoundaryKey,
+                    "\"drop\"",
+                    string.Create(CultureInfo.InvariantCulture, $"the first batch, {first}, is larger than the dataset, {size} samples, so every epoch would be passed over: use \"keep\" or \"continue\", or a smaller batch"));
+            }
+        }
+
         /// <summary>Builds the policy and the rule once, so every value they refuse fails <see cref="Parse(string)"/>.</summary>
         /// <param name="batch">The batch node with its positions converted, or <see langword="null"/> when the policy is left to the build.</param>
         /// <param name="schedule">The spec's schedule, or constant rates on its clock when the schedule is left to the build.</param>
         /// <param name="scheduleType">The spec's schedule type.</param>
         public void Check(SpecNode? batch, OptimizerSchedule schedule, string scheduleType)
         {
+            ILearningRateScaling scaling = SpecCatalog.BuildScaling(Scaling);
             if (batch is not null)
             {
-                SpecCatalog.BuildBatch(batch, schedule, scheduleType, BatchPlateau);
+                CheckScaledPeak(schedule, SpecCatalog.BuildBatch(batch, schedule, scheduleType, BatchPlateau), scaling);
             }
 
-            ILearningRateScaling scaling = SpecCatalog.BuildScaling(Scaling);
             if (scaling.ScalesProgress && !schedule.RunsOnSteps)
             {
                 throw SpecErrors.Invalid(

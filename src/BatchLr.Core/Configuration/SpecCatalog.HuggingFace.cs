@@ -137,6 +137,11 @@ internal static partial class SpecCatalog
                 }
 
                 double start = c.BaseRate * (rate ?? (1.0 / warmup));
+                if (!double.IsFinite(start))
+                {
+                    throw SpecErrors.Invalid(node.Path + "." + Warmup, warmup, "large enough that the first warmup value, lr / num_warmup_steps, is finite");
+                }
+
                 LearningRateSchedule ramp = warmup >= 2
                     ? Schedule.PiecewiseLinear([0.0, warmup - 1.0], [start, c.BaseRate])
                     : Schedule.Constant(start);
@@ -187,7 +192,13 @@ internal static partial class SpecCatalog
                     }
 
                     double floor = c.BaseRate * ratio;
-                    LearningRateSchedule waves = Schedule.Sequence([CosineWaves(c.BaseRate, floor, decay, cycles), Schedule.Constant(floor)], [decay]);
+                    LearningRateSchedule waves = SpecErrors.Call(
+                        node,
+                        c,
+                        () => Schedule.Sequence([CosineWaves(c.BaseRate, floor, decay, cycles), Schedule.Constant(floor)], [decay]),
+                        ("duration", "num_decay_steps"),
+                        ("milestones", "num_decay_steps"),
+                        ("cycles", "num_cycles"));
                     LearningRateSchedule body = stableSteps > 0 ? Schedule.Sequence([Schedule.Constant(c.BaseRate), waves], [stableSteps]) : waves;
                     return warmup > 0 ? body.WithWarmup(warmup, floor, Shape(node.Text("warmup_type"))) : body;
                 }
@@ -311,6 +322,12 @@ internal static partial class SpecCatalog
         }
 
         // num_cycles waves over the decay: a half period of length / (2 · num_cycles).
-        return new Schedules.Families.CosineWaveSchedule(c.BaseRate, c.BaseRate * ratio, length / (2.0 * cycles));
+        double halfPeriod = length / (2.0 * cycles);
+        if (!(halfPeriod > 0))
+        {
+            throw SpecErrors.Invalid(node.Path + ".num_cycles", cycles, "small enough that the half period, (num_training_steps - num_warmup_steps) / (2 · num_cycles), is greater than zero");
+        }
+
+        return new Schedules.Families.CosineWaveSchedule(c.BaseRate, c.BaseRate * ratio, halfPeriod);
     }
 }

@@ -220,14 +220,16 @@ internal static partial class SpecCatalog
 
         yield return new SpecType(
             "clamp",
-            [SpecParameter.Schedule("schedule"), SpecParameter.OptionalNumber("min"), SpecParameter.OptionalNumber("max")],
+            [SpecParameter.Schedule("schedule"), SpecParameter.OptionalNumber("min").Within(SpecRange.NotNegative), SpecParameter.OptionalNumber("max").Within(SpecRange.NotNegative)],
             static (node, c) =>
             {
                 LearningRateSchedule inner = BuildChild(node.Child("schedule"), c);
+                double minimum = node.NullableNumber("min") is null ? double.NegativeInfinity : NonNegative(node, "min");
+                double maximum = node.NullableNumber("max") is null ? double.PositiveInfinity : NonNegative(node, "max");
                 return SpecErrors.Call(
                     node,
                     c,
-                    () => inner.Clamp(node.NullableNumber("min") ?? double.NegativeInfinity, node.NullableNumber("max") ?? double.PositiveInfinity),
+                    () => inner.Clamp(minimum, maximum),
                     ("minimum", "min"),
                     ("maximum", "max"));
             });
@@ -245,7 +247,7 @@ internal static partial class SpecCatalog
     private static SpecParameter[] TimmWarmupParameters() =>
     [
         SpecParameter.Number("warmup_t", 0).AsPosition().Within(SpecRange.NotNegative),
-        SpecParameter.Number("warmup_lr_init", 0.0),
+        SpecParameter.Number("warmup_lr_init", 0.0).Within(SpecRange.NotNegative),
         SpecParameter.Flag("warmup_prefix", false),
     ];
 
@@ -258,12 +260,12 @@ internal static partial class SpecCatalog
     private static LearningRateSchedule TimmWarmup(SpecNode node, BuildContext c, LearningRateSchedule curve, bool overlapRisesToCurve)
     {
         double warmup = node.Number("warmup_t");
+        double start = NonNegative(node, "warmup_lr_init");
         if (warmup == 0)
         {
             return curve;
         }
 
-        double start = node.Number("warmup_lr_init");
         bool prefix = node.Flag("warmup_prefix");
         return SpecErrors.Call(
             node,

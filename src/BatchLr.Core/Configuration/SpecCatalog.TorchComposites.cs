@@ -110,7 +110,7 @@ internal static partial class SpecCatalog
             {
                 // Not a PyTorch class: BatchLr chains it as the factor schedule / b, so absolute values (eta_min, min_lr) keep their meaning.
                 LearningRateSchedule schedule = BuildChild(child, own);
-                links[i] = new ChainLink(ChainLinkKind.Factor, own.BaseRate == 0 ? Schedule.Constant(1.0) : schedule.Scale(1.0 / own.BaseRate));
+                links[i] = new ChainLink(ChainLinkKind.Factor, own.BaseRate == 0 ? Schedule.Constant(1.0) : schedule.Scale(Inverse(child, schedule, own)));
             }
         }
 
@@ -136,6 +136,27 @@ internal static partial class SpecCatalog
         }
 
         return new ChainedSchedule(c.BaseRate, links);
+    }
+
+    /// <summary>1 / lr for a BatchLr schedule in a chain, refused where it, or the schedule's largest value times it, overflows.</summary>
+    private static double Inverse(SpecNode child, LearningRateSchedule schedule, BuildContext c)
+    {
+        double inverse = 1.0 / c.BaseRate;
+        if (!double.IsFinite(inverse))
+        {
+            throw SpecErrors.Invalid(c.RatePath, c.BaseRate, "zero, or large enough that 1 / lr is finite, since ChainedScheduler divides a BatchLr schedule in it by lr");
+        }
+
+        double peak = schedule.Peak;
+        if (double.IsFinite(peak) && !double.IsFinite(peak * inverse))
+        {
+            throw SpecErrors.Refused(
+                child.Path,
+                "a schedule that reaches " + Internal.Guard.Format(peak),
+                "ChainedScheduler divides each BatchLr schedule in it by lr, " + Internal.Guard.Format(c.BaseRate) + ", and that ratio overflows to infinity: lower the schedule's values or raise lr");
+        }
+
+        return inverse;
     }
 
     /// <summary>The schedulers of a chain in stepping order, nested ChainedSchedulers spliced in (PyTorch steps them in the same order).</summary>

@@ -254,7 +254,7 @@ internal static class SpecReader
 
         if (parameter.IsPosition)
         {
-            if (element.ValueKind == JsonValueKind.String)
+            if (element.ValueKind == JsonValueKind.String && parameter.Kind != SpecParameterKind.Numbers)
             {
                 return ReadPosition(element, path);
             }

@@ -28,6 +28,7 @@ namespace BatchLr.Feedback;
 /// initial batch) would again be too short. And the estimator sees no initial batch to scale by.
 /// </para>
 /// <para>The whole state is <see cref="State"/>; restoring it continues the identical sequence.</para>
+/// <para>Thread safety: an instance is not thread-safe; it follows one training loop. <see cref="State"/> is an immutable snapshot.</para>
 /// </remarks>
 public sealed class GradientNoiseEstimator
 {

@@ -47,6 +47,14 @@ namespace BatchLr;
 /// policy keeps its state in itself, so give each planner its own policy: <see cref="ScheduleSpec.BuildPlannerOptions(long?)"/>
 /// builds fresh ones on every call.
 /// </para>
+/// <para>
+/// Thread safety: a planner is not thread-safe. Use one planner per training loop, and call it from one thread at a time (on
+/// every rank of a data-parallel job, each rank has its own planner and they plan alike). What the options hold may be shared
+/// between planners on any threads: the <see cref="OptimizerSchedule"/> (its plateau state lives in each planner), the
+/// closed-form batch-size policies and the scaling rules are immutable. An adaptive batch-size policy may not be shared: it
+/// is the one part of the options with state. <see cref="State"/> and every <see cref="StepPlan"/> are immutable snapshots
+/// that may be read anywhere.
+/// </para>
 /// </remarks>
 public sealed class TrainingPlanner
 {
@@ -385,6 +393,18 @@ public sealed class TrainingPlanner
             nameof(options.Scaling),
             "AdaScale",
             "used with schedules on the steps clock, since it advances the schedule by its gain per step");
+        if (options.Schedule is { } schedule && options.BatchSize is { } sizes && options.Scaling is { } scaling)
+        {
+            int largest = sizes.Constraints.HighestAllowed;
+            double peak = schedule.PeakLearningRate;
+            double factor = LearningRateScaling.MaxFactor(scaling, largest);
+            check.Require(
+                !double.IsFinite(peak) || double.IsNaN(factor) || double.IsFinite(peak * factor),
+                nameof(options.Scaling),
+                string.Create(CultureInfo.InvariantCulture, $"a rule whose factor at the largest batch, {largest}, is {Guard.Format(factor)}"),
+                "small enough that it times the schedule's largest learning rate, " + Guard.Format(peak) + ", is finite; a planned learning rate would otherwise overflow to infinity");
+        }
+
         CheckDuration(check, options.Duration, nameof(options.Duration));
         CheckDuration(check, options.EvaluationInterval, nameof(options.EvaluationInterval));
         check.Require(

@@ -3,6 +3,11 @@ using BatchLr.Feedback;
 namespace BatchLr.Scaling;
 
 /// <summary>Adjusts the learning rate when the batch size differs from the one the schedule was tuned for.</summary>
+/// <remarks>
+/// The factor is a pure function of the batch size and the noise estimates passed in. The rules of
+/// <see cref="LearningRateScaling"/> are immutable, so one instance may serve any number of threads and planners; an
+/// implementation of this interface should keep that promise.
+/// </remarks>
 public interface ILearningRateScaling
 {
     /// <summary>Gets a value indicating whether the schedule's progress advances by <see cref="GetFactor"/> per step instead of by one (AdaScale's scale-invariant iterations).</summary>

@@ -5,6 +5,7 @@ using BatchLr.Internal;
 namespace BatchLr.Scaling;
 
 /// <summary>Creates the learning-rate scaling rules applied when the batch size changes.</summary>
+/// <remarks>The rules are immutable: one instance may serve any number of threads and planners.</remarks>
 public static class LearningRateScaling
 {
     /// <summary>Gets the rule that never changes the learning rate.</summary>
@@ -49,6 +50,17 @@ public static class LearningRateScaling
         return new AdaScaleScaling(referenceBatchSize);
     }
 
+    /// <summary>Returns the largest factor a rule of this class gives at batches up to <paramref name="largestBatch"/>, or NaN for a rule it does not know.</summary>
+    /// <param name="scaling">The rule.</param>
+    /// <param name="largestBatch">The largest batch the policy allows; 1 or more.</param>
+    /// <returns>The rule's factor at the largest batch (AdaScale's bound <c>S</c> there), at least 1; NaN for a user's rule.</returns>
+    internal static double MaxFactor(ILearningRateScaling scaling, int largestBatch) => scaling switch
+    {
+        PowerScaling power => Math.Max(1.0, power.GetFactor(largestBatch, GradientNoise.Unknown)),
+        AdaScaleScaling ada => Math.Max(1.0, (double)largestBatch / ada.Reference),
+        _ => double.NaN,
+    };
+
     private static void CheckBatch(int batchSize)
     {
         if (batchSize < 1)
@@ -77,6 +89,8 @@ public static class LearningRateScaling
     private sealed class AdaScaleScaling(int reference) : ILearningRateScaling
     {
         public bool ScalesProgress => true;
+
+        public int Reference => reference;
 
         public double GetFactor(int batchSize, in GradientNoise noise)
         {

@@ -26,7 +26,7 @@ public sealed class CyclicOptions
     public CyclicMode Mode { get; set; } = CyclicMode.Triangular;
 
     /// <summary>Gets or sets the per-step decay of <see cref="CyclicMode.ExpRange"/>.</summary>
-    /// <value>Greater than zero. The default is 1.</value>
+    /// <value>Greater than zero, and at most 1 in <see cref="CyclicMode.ExpRange"/> without a <see cref="ScaleFunction"/>, since an amplitude that grows by <c>gamma^t</c> would overflow at far positions. The default is 1.</value>
     public double Gamma { get; set; } = 1.0;
 
     /// <summary>Gets or sets a custom amplitude scale, a pure function with values in [0, 1].</summary>

@@ -15,6 +15,11 @@ namespace BatchLr.Schedules;
 /// progress, such as the momentum companion of one-cycle and cyclic schedules. A number converts
 /// implicitly to a constant schedule, so any API that takes a schedule also takes a constant.
 /// </para>
+/// <para>
+/// Thread safety: every schedule BatchLr creates is immutable, so one instance may be evaluated from any number of threads at
+/// once, each getting the value it would get alone. A derived class must keep that promise (no state that evaluation
+/// changes), as must the function given to <see cref="Schedule.FromFunction(Func{double, double})"/>.
+/// </para>
 /// </remarks>
 public abstract class LearningRateSchedule : ILearningRateSchedule
 {
@@ -48,6 +53,10 @@ public abstract class LearningRateSchedule : ILearningRateSchedule
     /// <param name="value">The constant value; finite.</param>
     /// <returns>A schedule that always returns <paramref name="value"/>.</returns>
     public static LearningRateSchedule FromDouble(double value) => Schedule.Constant(value);
+
+    /// <summary>Gets a bound of the schedule's magnitude, which wrappers check stays finite when they scale or multiply it.</summary>
+    /// <value>An upper bound of <c>|v(t)|</c> over every position <c>t</c>; positive infinity when not known, as for a user's function or a schedule derived outside BatchLr.</value>
+    internal virtual double Peak => double.PositiveInfinity;
 
     /// <summary>Computes the value at a position already known to be finite and zero or more.</summary>
     /// <param name="position">The position on <see cref="Clock"/>.</param>

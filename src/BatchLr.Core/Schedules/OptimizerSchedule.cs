@@ -15,7 +15,10 @@ namespace BatchLr.Schedules;
 /// <c>schedule_g(t) · m_g</c>, where the factor <c>m_g</c> starts at 1 and is multiplied by
 /// <see cref="ReduceOnPlateauOptions.Factor"/> at each plateau, never below <see cref="ReduceOnPlateauOptions.MinLearningRates"/>.
 /// </para>
-/// <para>Instances are immutable.</para>
+/// <para>
+/// Thread safety: instances are immutable. One schedule may be read from any number of threads and shared by any number of
+/// planners, on any threads: the plateau state lives in each planner, so each plans what it would plan alone.
+/// </para>
 /// </remarks>
 public sealed class OptimizerSchedule
 {
@@ -71,6 +74,22 @@ public sealed class OptimizerSchedule
 
     /// <summary>Gets the reduction rules, or <see langword="null"/>; the instance is private to this schedule.</summary>
     internal ReduceOnPlateauOptions? Plateau => _plateau;
+
+    /// <summary>Gets a bound of every learning rate this schedule gives before scaling: the largest group's schedule magnitude times its initial factor (reductions only lower it).</summary>
+    /// <value>Positive infinity when a schedule's magnitude is not known.</value>
+    internal double PeakLearningRate
+    {
+        get
+        {
+            double peak = 0;
+            for (int g = 0; g < _learningRates.Length; g++)
+            {
+                peak = Math.Max(peak, _learningRates[g].Peak * _initialFactors[g]);
+            }
+
+            return peak;
+        }
+    }
 
     /// <summary>Gets the factor of each group before any reduction: 1 on top of a schedule, the learning rate itself for constant rates.</summary>
     internal IReadOnlyList<double> InitialFactors => _initialFactors;

@@ -20,7 +20,11 @@ public sealed class RestartsOptions
     public double PeriodMultiplier { get; set; } = 1.0;
 
     /// <summary>Gets or sets the factor applied to the peak at each restart, so cycle <c>i</c> peaks at <c>MaxValue · CycleDecay^i</c> while the floor stays at <see cref="MinValue"/> (timm's <c>cycle_decay</c>).</summary>
-    /// <value>Greater than zero. The default is 1.</value>
+    /// <value>
+    /// Greater than zero. The default is 1. Above 1 the peak grows at each restart, which is accepted only with a
+    /// <see cref="CycleLimit"/> and while the last peak, <c>MaxValue · CycleDecay^(CycleLimit - 1)</c>, is finite: a peak that
+    /// grows without end would overflow at far positions.
+    /// </value>
     public double CycleDecay { get; set; } = 1.0;
 
     /// <summary>

@@ -73,14 +73,28 @@ public static partial class Schedule
     }
 
     /// <summary>Multiplies schedules pointwise (PyTorch's ChainedScheduler over multiplicative factors).</summary>
-    /// <param name="factors">The schedules to multiply; at least one, none <see langword="null"/>.</param>
+    /// <param name="factors">The schedules to multiply; at least one, none <see langword="null"/>, whose largest magnitudes multiply to a finite number.</param>
     /// <returns>The product, on the clock of the first factor.</returns>
     /// <remarks><c>v(t) = Π factors[i](t)</c>. Build every factor but one as a unitless multiplier, or <see cref="Scale"/> the product by the base value.</remarks>
-    /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
+    /// <exception cref="ArgumentException">An argument breaks its rule, or the product of the factors' largest magnitudes overflows, so some position could give an infinite value.</exception>
     public static LearningRateSchedule Product(params LearningRateSchedule[] factors)
     {
         LearningRateSchedule[] children = Guard.NonEmptyCopy(factors, nameof(factors), "at least one schedule");
-        return children.Length == 1 ? children[0] : new ProductSchedule(children);
+        if (children.Length == 1)
+        {
+            return children[0];
+        }
+
+        var product = new ProductSchedule(children);
+        if (double.IsPositiveInfinity(product.Peak) && Array.TrueForAll(children, c => double.IsFinite(c.Peak)))
+        {
+            string peaks = string.Join(" · ", Array.ConvertAll(children, c => Guard.Format(c.Peak)));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"'factors' is {children.Length} schedules whose largest magnitudes multiply to {peaks}, past the largest double; it must be schedules whose product stays finite, so scale the factors down."),
+                nameof(factors));
+        }
+
+        return product;
     }
 
     /// <summary>Keeps a schedule between bounds.</summary>
@@ -107,13 +121,19 @@ public static partial class Schedule
 
     /// <summary>Multiplies a schedule by a constant.</summary>
     /// <param name="schedule">The schedule to scale.</param>
-    /// <param name="factor">The multiplier; finite.</param>
+    /// <param name="factor">The multiplier; finite, and small enough that <c>factor</c> times the schedule's largest magnitude is finite.</param>
     /// <returns>The scaled schedule, <c>factor · v(t)</c>.</returns>
     /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
     public static LearningRateSchedule Scale(this LearningRateSchedule schedule, double factor)
     {
         Guard.NotNull(schedule);
         Guard.Finite(factor);
+        double peak = schedule.Peak;
+        if (double.IsFinite(peak) && !double.IsFinite(Math.Abs(factor) * peak))
+        {
+            throw Guard.OutOfRange(nameof(factor), factor, "small enough that factor times the schedule's largest magnitude, " + Guard.Format(peak) + ", is finite");
+        }
+
         return new ScaleSchedule(schedule, factor);
     }
 

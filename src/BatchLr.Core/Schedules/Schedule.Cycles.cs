@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using BatchLr.Internal;
 using BatchLr.Schedules.Composition;
 using BatchLr.Schedules.Families;
@@ -18,7 +19,7 @@ public static partial class Schedule
     /// (Keras' <c>m_mul</c>). From cycle <see cref="RestartsOptions.CycleLimit"/> on, <c>v = MinValue</c>. Restarts land
     /// exactly on the cycle starts, whatever the rounding of the logarithm that finds the cycle.
     /// </remarks>
-    /// <exception cref="ArgumentException">An option breaks its rule; the message lists every broken rule.</exception>
+    /// <exception cref="ArgumentException">An option breaks its rule, such as a <see cref="RestartsOptions.CycleDecay"/> above 1 without a <see cref="RestartsOptions.CycleLimit"/>; the message lists every broken rule.</exception>
     public static LearningRateSchedule CosineWithRestarts(RestartsOptions options) => Restarts(options, RestartsCurve.Cosine, 0, 0);
 
     /// <summary>Creates polynomial decay with optional restarts (timm's PolyLRScheduler).</summary>
@@ -154,6 +155,18 @@ public static partial class Schedule
         check.Positive(options.CycleDecay, nameof(options.CycleDecay));
         check.Require(options.AmplitudeDecay is >= 0 and <= 1, nameof(options.AmplitudeDecay), options.AmplitudeDecay, "between 0 and 1 inclusive");
         check.Require(options.CycleLimit is null or >= 1, nameof(options.CycleLimit), options.CycleLimit, "1 or more, or null for no limit");
+        if (options.CycleDecay > 1 && double.IsFinite(options.CycleDecay) && options.CycleLimit is not < 1 && options.MaxValue >= 0 && double.IsFinite(options.MaxValue))
+        {
+            // A peak that grows at each restart must stop growing: at the cycle limit, and while the last peak is finite.
+            check.Require(
+                options.CycleLimit is { } limit && double.IsFinite(options.MaxValue * RestartsSchedule.MaxGain(options.CycleDecay, limit)),
+                nameof(options.CycleDecay),
+                options.CycleDecay,
+                options.CycleLimit is { } cycles
+                    ? string.Create(CultureInfo.InvariantCulture, $"small enough that the last peak, MaxValue · CycleDecay^(CycleLimit - 1) = {Guard.Format(options.MaxValue)} · CycleDecay^{cycles - 1}, is finite")
+                    : "at most 1 when CycleLimit is null: a peak that grows at every restart without a limit overflows to infinity at far positions");
+        }
+
         check.Positive(options.KDecay, nameof(options.KDecay));
         check.Require(curve != RestartsCurve.Tanh || options.KDecay == 1.0, nameof(options.KDecay), options.KDecay, "1 for a tanh schedule");
         check.ThrowIfInvalid();
@@ -181,6 +194,11 @@ public static partial class Schedule
         check.Require(options.StepSizeDown is null || (options.StepSizeDown > 0 && double.IsFinite(options.StepSizeDown.Value)), nameof(options.StepSizeDown), options.StepSizeDown, "a finite number greater than zero, or null");
         check.Defined(options.Mode, nameof(options.Mode));
         check.Positive(options.Gamma, nameof(options.Gamma));
+        check.Require(
+            options.Gamma <= 1 || options.Mode != CyclicMode.ExpRange || options.ScaleFunction is not null,
+            nameof(options.Gamma),
+            options.Gamma,
+            "at most 1 in ExpRange mode: the amplitude gamma^t would grow without bound and overflow to infinity at far positions");
         check.Require(options.ScaleMode is null || Enum.IsDefined(options.ScaleMode.Value), nameof(options.ScaleMode), options.ScaleMode, "Cycle, Iterations or null");
         check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
         check.FiniteNotNegative(options.MaxMomentum, nameof(options.MaxMomentum));
@@ -216,9 +234,27 @@ public static partial class Schedule
         double up = options.StepSizeUp;
         double down = options.StepSizeDown ?? up;
         bool byCycle = (options.ScaleMode ?? defaultMode) == CyclicScaleMode.Cycle;
+        // A custom scale is documented to stay within [0, 1] but cannot be checked, so its schedule's magnitude is not known.
+        bool bounded = options.ScaleFunction is null;
         return momentum
-            ? new CyclicSchedule(options.BaseMomentum, options.MaxMomentum, up, down, scale, byCycle, inverted: true)
-            : new CyclicSchedule(options.BaseLearningRate, options.MaxLearningRate, up, down, scale, byCycle, inverted: false);
+            ? new CyclicSchedule(options.BaseMomentum, options.MaxMomentum, up, down, scale, byCycle, inverted: true, bounded)
+            : new CyclicSchedule(options.BaseLearningRate, options.MaxLearningRate, up, down, scale, byCycle, inverted: false, bounded);
+    }
+
+    /// <summary>The one-cycle's start and end rates, MaxLearningRate / DivFactor and that / FinalDivFactor, must be finite.</summary>
+    private static void RequireFiniteOneCycleEnds(OptionsValidation check, OneCycleOptions options)
+    {
+        double initial = options.MaxLearningRate / options.DivFactor;
+        check.Require(
+            !(options.DivFactor > 0) || !(options.MaxLearningRate > 0) || double.IsFinite(initial),
+            nameof(options.DivFactor),
+            options.DivFactor,
+            "large enough that the initial rate, MaxLearningRate / DivFactor, is finite");
+        check.Require(
+            !(options.FinalDivFactor > 0) || !double.IsFinite(initial) || double.IsFinite(initial / options.FinalDivFactor),
+            nameof(options.FinalDivFactor),
+            options.FinalDivFactor,
+            "large enough that the final rate, MaxLearningRate / DivFactor / FinalDivFactor, is finite");
     }
 
     private static void ValidateOneCycle(OneCycleOptions options)
@@ -231,6 +267,7 @@ public static partial class Schedule
         check.Require(options.AnnealStrategy is AnnealShape.Cosine or AnnealShape.Linear, nameof(options.AnnealStrategy), options.AnnealStrategy, "Cosine or Linear");
         check.Positive(options.DivFactor, nameof(options.DivFactor));
         check.Positive(options.FinalDivFactor, nameof(options.FinalDivFactor));
+        RequireFiniteOneCycleEnds(check, options);
         check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
         check.Require(options.MaxMomentum >= options.BaseMomentum && double.IsFinite(options.MaxMomentum), nameof(options.MaxMomentum), options.MaxMomentum, "finite and no less than BaseMomentum, " + Guard.Format(options.BaseMomentum));
         check.ThrowIfInvalid();
@@ -271,6 +308,7 @@ public static partial class Schedule
         check.Require(options.AnnealStrategy is AnnealShape.Cosine or AnnealShape.Linear, nameof(options.AnnealStrategy), options.AnnealStrategy, "Cosine or Linear");
         check.Positive(options.DivFactor, nameof(options.DivFactor));
         check.Positive(options.FinalDivFactor, nameof(options.FinalDivFactor));
+        RequireFiniteOneCycleEnds(check, options);
         check.FiniteNotNegative(options.BaseMomentum, nameof(options.BaseMomentum));
         check.FiniteNotNegative(options.MaxMomentum, nameof(options.MaxMomentum));
         check.ThrowIfInvalid();

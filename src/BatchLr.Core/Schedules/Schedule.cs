@@ -7,14 +7,32 @@ namespace BatchLr.Schedules;
 
 /// <summary>Creates closed-form schedules and combines them.</summary>
 /// <remarks>
+/// <para>
 /// Every schedule is a pure function of its position: it can be asked any position in any order,
 /// allocates nothing per evaluation, and holds its end value past its horizon. Every factory checks
 /// its arguments once and throws an <see cref="ArgumentException"/> that names the parameter, the
 /// value and the rule. Positions are in the units of the schedule's clock (steps unless placed on
 /// another with <see cref="On(LearningRateSchedule, ProgressClock)"/>).
+/// </para>
+/// <para>
+/// Every position, however far, gives a finite value: a factory refuses parameters under which some position would not, such
+/// as a growth factor above 1 that never stops (<see cref="Exponential(double, double, double, bool)"/>, <see cref="Step"/>,
+/// <see cref="CyclicMode.ExpRange"/>, an unlimited <see cref="RestartsOptions.CycleDecay"/>), or a scale or product past the
+/// range of <see cref="double"/>. Growth that ends (a warmup, an <see cref="Anneal"/>) is accepted. Evaluation never loops over
+/// cycles or steps: the cycle of a position is found in closed form, so a far position costs what a near one does.
+/// Only <see cref="FromFunction(Func{double, double})"/> runs code the library cannot check.
+/// </para>
+/// <para>
+/// Thread safety: the schedules these factories return are immutable, so one instance may be evaluated from any number of
+/// threads at once and shared by any number of planners, each getting the values it would get alone.
+/// </para>
 /// </remarks>
 public static partial class Schedule
 {
+    /// <summary>The rule of a growth factor that would never stop growing, stated by every factory that refuses one.</summary>
+    internal const string GrowthRule =
+        "at most 1, since above 1 the value grows without bound and overflows to infinity at far positions; growth must end: an exponential warmup rises to a given value over a given length, and Schedule.BoundedExponential stops at an end value";
+
     /// <summary>Creates a schedule that always returns the same value.</summary>
     /// <param name="value">The value; finite.</param>
     /// <returns>The constant schedule.</returns>
@@ -118,39 +136,81 @@ public static partial class Schedule
 
     /// <summary>Creates exponential decay (PyTorch's ExponentialLR, Keras' ExponentialDecay, optax's <c>exponential_decay</c>).</summary>
     /// <param name="initial">The value at position 0; finite.</param>
-    /// <param name="rate">The factor applied per <paramref name="interval"/> (<c>gamma</c>, <c>decay_rate</c>); greater than zero.</param>
+    /// <param name="rate">The factor applied per <paramref name="interval"/> (<c>gamma</c>, <c>decay_rate</c>); greater than zero and at most 1 (see the remarks).</param>
     /// <param name="interval">The positions over which one factor of <paramref name="rate"/> applies (<c>decay_steps</c>); greater than zero. The default is 1.</param>
     /// <param name="staircase">Whether the decay happens in whole intervals only. The default is <see langword="false"/>.</param>
     /// <returns>The exponential schedule.</returns>
-    /// <remarks><c>v(t) = initial · rate^(t / interval)</c>, with the exponent floored when <paramref name="staircase"/> is set.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException">An argument breaks its rule.</exception>
+    /// <remarks>
+    /// <para><c>v(t) = initial · rate^(t / interval)</c>, with the exponent floored when <paramref name="staircase"/> is set.</para>
+    /// <para>
+    /// A rate above 1 is refused: the value would grow without bound and overflow to infinity at some position, and a schedule
+    /// answers every position with a finite value. Growth that ends is accepted: give it an end value with
+    /// <see cref="BoundedExponential"/>, or rise geometrically from a start to an end over a
+    /// duration with <see cref="Anneal(double, double, double, AnnealShape)"/> (or <see cref="WithWarmup"/>) and
+    /// <see cref="AnnealShape.Exponential"/>.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">An argument breaks its rule, such as a <paramref name="rate"/> above 1.</exception>
     public static LearningRateSchedule Exponential(double initial, double rate, double interval = 1.0, bool staircase = false)
+    {
+        Guard.Finite(initial);
+        Decay(rate);
+        Guard.Positive(interval);
+        return new ExponentialSchedule(initial, rate, interval, staircase);
+    }
+
+    /// <summary>Creates exponential decay or growth that stops at an end value (optax's <c>exponential_decay</c> with <c>end_value</c>).</summary>
+    /// <param name="initial">The value at position 0; finite, and zero or more when <paramref name="rate"/> is above 1.</param>
+    /// <param name="rate">The factor applied per <paramref name="interval"/> (<c>decay_rate</c>); finite and greater than zero. Above 1 the value grows.</param>
+    /// <param name="endValue">The bound (<c>end_value</c>): a floor when <paramref name="rate"/> is below 1, a ceiling otherwise; finite.</param>
+    /// <param name="interval">The positions over which one factor of <paramref name="rate"/> applies (<c>transition_steps</c>); greater than zero. The default is 1.</param>
+    /// <param name="staircase">Whether the change happens in whole intervals only. The default is <see langword="false"/>.</param>
+    /// <returns>The exponential schedule.</returns>
+    /// <remarks>
+    /// <c>v(t) = max(initial · rate^(t / interval), endValue)</c> when <c>rate &lt; 1</c>, else
+    /// <c>min(initial · rate^(t / interval), endValue)</c>, as optax clips. With the ceiling, growth ends at
+    /// <paramref name="endValue"/> and the schedule holds it from there on, so it stays finite at every position.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">An argument breaks its rule.</exception>
+    public static LearningRateSchedule BoundedExponential(double initial, double rate, double endValue, double interval = 1.0, bool staircase = false)
     {
         Guard.Finite(initial);
         Guard.Positive(rate);
         Guard.Positive(interval);
-        return new ExponentialSchedule(initial, rate, interval, staircase);
+        Guard.Finite(endValue);
+        if (rate > 1 && initial < 0)
+        {
+            throw Guard.OutOfRange(nameof(initial), initial, "zero or more when rate is above 1, since a negative value would grow toward negative infinity past the end value");
+        }
+
+        var curve = new ExponentialSchedule(initial, rate, interval, staircase);
+
+        // A decay only falls from initial and is floored; a growth only rises from initial and is capped: either way the
+        // clamp's bounds hold every value, so its magnitude is known.
+        return rate < 1
+            ? new Composition.ClampSchedule(curve, endValue, Math.Max(Math.Max(initial, 0.0), endValue))
+            : new Composition.ClampSchedule(curve, Math.Min(initial, endValue), endValue);
     }
 
     /// <summary>Creates step decay: the value is multiplied by <paramref name="gamma"/> every <paramref name="stepSize"/> positions (PyTorch's StepLR).</summary>
     /// <param name="initial">The value at position 0; finite.</param>
     /// <param name="stepSize">The period of the decay (<c>step_size</c>); greater than zero.</param>
-    /// <param name="gamma">The factor per period; greater than zero. The default is 0.1.</param>
+    /// <param name="gamma">The factor per period; greater than zero and at most 1, since a growth without end would overflow (see <see cref="Exponential(double, double, double, bool)"/>). The default is 0.1.</param>
     /// <returns>The step schedule.</returns>
     /// <remarks><c>v(t) = initial · gamma^floor(t / stepSize)</c>: a staircase <see cref="Exponential(double, double, double, bool)"/>.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException">An argument breaks its rule.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument breaks its rule, such as a <paramref name="gamma"/> above 1.</exception>
     public static LearningRateSchedule Step(double initial, double stepSize, double gamma = 0.1)
     {
         Guard.Finite(initial);
         Guard.Positive(stepSize);
-        Guard.Positive(gamma);
+        Decay(gamma);
         return new ExponentialSchedule(initial, gamma, stepSize, staircase: true);
     }
 
     /// <summary>Creates multi-step decay: the value is multiplied by <paramref name="gamma"/> at each milestone (PyTorch's MultiStepLR).</summary>
     /// <param name="initial">The value before the first milestone; finite.</param>
     /// <param name="milestones">The positions of the decays; finite and zero or more, in any order (they are sorted, as PyTorch does). A repeated milestone decays once per repetition, as in PyTorch.</param>
-    /// <param name="gamma">The factor per milestone; greater than zero. The default is 0.1.</param>
+    /// <param name="gamma">The factor per milestone; greater than zero. Above 1 the value grows at each milestone, which is accepted while <c>initial · gamma^milestones.Count</c>, the last value, is finite. The default is 0.1.</param>
     /// <returns>The multi-step schedule.</returns>
     /// <remarks><c>v(t) = initial · gamma^k</c>, with <c>k</c> the number of milestones at or before <c>t</c>.</remarks>
     /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
@@ -168,6 +228,14 @@ public static partial class Schedule
 
         Array.Sort(sorted);
         Guard.Positive(gamma);
+        if (!double.IsFinite(initial * Math.Pow(gamma, sorted.Length)))
+        {
+            throw Guard.OutOfRange(
+                nameof(gamma),
+                gamma,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"small enough that initial · gamma^{sorted.Length}, the value after the last milestone, is finite (initial is {Guard.Format(initial)})"));
+        }
+
         return new MultiStepSchedule(initial, gamma, sorted);
     }
 
@@ -203,7 +271,7 @@ public static partial class Schedule
     /// <summary>Creates the schedule of "Attention Is All You Need" (Vaswani et al. 2017), known as Noam.</summary>
     /// <param name="modelSize">The model width <c>d_model</c>; greater than zero.</param>
     /// <param name="warmupSteps">The length of the linear warmup; greater than zero.</param>
-    /// <param name="factor">A multiplier of the whole curve. The default is 1.</param>
+    /// <param name="factor">A multiplier of the whole curve; greater than zero, and small enough that the peak <c>factor / sqrt(modelSize · warmupSteps)</c> is finite. The default is 1.</param>
     /// <returns>The Noam schedule.</returns>
     /// <remarks>
     /// <c>v(t) = factor · d_model^-0.5 · min(t^-0.5, t · warmup^-1.5)</c>, written as a linear warmup from 0
@@ -216,6 +284,11 @@ public static partial class Schedule
         Guard.Positive(warmupSteps);
         Guard.Positive(factor);
         double peak = factor / Math.Sqrt(modelSize) / Math.Sqrt(warmupSteps);
+        if (!double.IsFinite(peak))
+        {
+            throw Guard.OutOfRange(nameof(factor), factor, "small enough that the peak, factor / sqrt(modelSize · warmupSteps), is finite");
+        }
+
         return new Composition.WarmupSchedule(new InverseSqrtSchedule(peak, warmupSteps), warmupSteps, 0.0, AnnealShape.Linear, WarmupMode.Prefix);
     }
 
@@ -262,6 +335,16 @@ public static partial class Schedule
     /// <returns>The schedule.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="function"/> is <see langword="null"/>.</exception>
     public static LearningRateSchedule FromFunction(Func<double, double> function) => new FunctionSchedule(Guard.NotNull(function));
+
+    /// <summary>Checks a factor of exponential decay: greater than zero and at most 1, since growth without end overflows.</summary>
+    private static void Decay(double rate, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(rate))] string name = "")
+    {
+        Guard.Positive(rate, name);
+        if (rate > 1)
+        {
+            throw Guard.OutOfRange(name, rate, GrowthRule);
+        }
+    }
 
     private static double[] FiniteValues(IReadOnlyList<double>? values, string name)
     {

@@ -30,6 +30,10 @@ public class BatchSizePolicyValidationTests
         yield return Case(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 30, Constraints = new BatchSizeConstraints(multiple: 8) }), "options", "*InitialBatchSize' is 30*multiple of 8*");
         yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 0.5, UpdateInterval = 0 }), "options", "*CandidateRatio' is 0.5*UpdateInterval' is 0*");
         yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, ResidualThreshold = 0 }), "options", "*ResidualThreshold' is 0*greater than zero*");
+        // The grid 32 · 1.0001^k up to 2^31 - 1 would hold ln(2^26) / ln(1.0001) ≈ 180,000 sizes; 1000 need a ratio of
+        // (2^31 - 1 / 32)^(1/1000) ≈ 1.018 at least. A ratio of 1 + 1e-15 used to build the grid for ever.
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 1.0001 }), "options", "*CandidateRatio' is 1.0001; it must be at least 1.018*at most 1000 candidates*");
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 1 + 1e-15 }), "options", "*CandidateRatio' is 1.000000000000001*at most 1000 candidates*");
         yield return Case(() => BatchSizePolicy.FromCurve(null!), "curve", "*");
     }
 

@@ -1,3 +1,5 @@
+using CsCheck;
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -15,6 +17,22 @@ public class OneCycleTests : ScheduleConformanceTests
 
     // PyTorch test_lrscheduler.py's annealing_cos: end + (start - end) / 2 · (cos(pi · pct) + 1).
     private static double AnnealingCos(double start, double end, double pct) => end + ((start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1));
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(Gen.Double[1e-6, 10], Gen.Double[100, 1e9], Gen.Double[0.05, 0.45], Gen.Double[0.5, 1e3], Gen.Double[1, 1e5])
+            .Select(Gen.Bool, Gen.OneOf(AnnealShape.Cosine, AnnealShape.Linear), Gen.Bool)
+            .Select((p, three, shape, momentum) =>
+            {
+                var (max, total, pct, div, finalDiv) = p;
+                var options = new OneCycleOptions { MaxLearningRate = max, TotalSteps = total, PctStart = pct, DivFactor = div, FinalDivFactor = finalDiv, ThreePhase = three, AnnealStrategy = shape };
+                (double low, double high) = momentum ? (options.BaseMomentum, options.MaxMomentum) : ScheduleGen.Range(max, max / div, max / div / finalDiv);
+                return new GeneratedSchedule(momentum ? Schedule.OneCycleMomentum(options) : Schedule.OneCycle(options), low, high, total, "OneCycle " + ScheduleGen.Show(max, total, pct, div, finalDiv) + " " + three + " " + shape);
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        Gen.OneOf(Gen.Double[1, 10], Gen.Double[-10, 0], ScheduleGen.NotFinite).Select(pct => InvalidCall.Of(() => Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 100, PctStart = pct }), "options", "options.PctStart", pct)),
+        ScheduleGen.NotPositive.Select(d => InvalidCall.Of(() => Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 100, DivFactor = d }), "options", "options.DivFactor", d)),
+        Gen.Double[1, 3].Select(t => InvalidCall.Of(() => Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = t, PctStart = 0.3 }), "options", "options.TotalSteps", t)));
 
     [Fact]
     public void OneCycle_PyTorchTestOnecycleLrLinearAnnealing_MatchesTargets()

@@ -34,6 +34,54 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Overflows_ThrowNamingParameterValueAndRule()
+    {
+        // Each would give an infinite value at some position: 0.1 · 10^400; 1e308 · 10; 1e200 · 1e200; 1 / 5e-324;
+        // 1e308 / sqrt(41.7) / sqrt(1e-15).
+        Rejects(() => Schedule.MultiStep(0.1, new double[400], 10), "gamma", "*'gamma' is 10; it must be small enough that initial · gamma^400*is finite*");
+        Rejects(() => Schedule.Constant(1e308).Scale(10), "factor", "*'factor' is 10; it must be small enough that factor times the schedule's largest magnitude, 1E+308, is finite*");
+        Rejects(() => Schedule.Product(Schedule.Constant(1e200), Schedule.Constant(-1e200)), "factors", "*'factors' is 2 schedules whose largest magnitudes multiply to 1E+200 · 1E+200, past the largest double; it must be*");
+        Rejects(() => Schedule.OneCycle(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 100, DivFactor = 5e-324 }), "options", "*DivFactor' is 5E-324; it must be large enough that the initial rate*is finite*");
+        Rejects(() => Schedule.Noam(41.7, 1e-15, factor: 1e308), "factor", "*'factor' is 1E+308; it must be small enough that the peak*is finite*");
+    }
+
+    [Fact]
+    public void Overflows_JustWithinTheRange_AreAccepted()
+    {
+        // The same families where the largest value is still a double: 0.1 · 10^3 = 100 after the last milestone.
+        Schedule.MultiStep(0.1, [1, 2, 3], 10).Evaluate(1e18).Should().BeApproximately(100, 1e-12);
+        Schedule.Constant(1e307).Scale(10).Evaluate(0).Should().Be(1e308);
+        Schedule.FromFunction(t => t).Scale(1e300).Evaluate(1).Should().Be(1e300, "a function's magnitude is unknown, so nothing is refused");
+    }
+
+    [Fact]
+    public void GeometricInterpolation_RatioOutsideTheDoubles_StaysBetweenTheEnds()
+    {
+        // 1e-300 to 1e300 over 10: the ratio 1e600 is no double; halfway, the geometric mean sqrt(1e-300 · 1e300) = 1.
+        Schedule.Anneal(1e-300, 1e300, 10, AnnealShape.Exponential).Evaluate(5).Should().BeApproximately(1, 1e-12);
+        Schedule.Constant(1e300).WithWarmup(10, startValue: 1e-300, shape: AnnealShape.Exponential).Evaluate(5).Should().BeApproximately(1, 1e-12);
+        Schedule.Anneal(1e300, 1e-300, 10, AnnealShape.Exponential).Evaluate(2.5).Should().BeApproximately(1e150, 1e138);
+    }
+
+    [Fact]
+    public void Interpolation_EndsNearTheLargestDouble_StaysBetweenThem()
+    {
+        // 1e308 - (-1e308) overflows; halfway between the two is 0. At the start of a decay from the largest double, the
+        // value is that double, not the rounding of floor + (max - floor) · 1 past it.
+        Schedule.PiecewiseLinear([0, 1], [-1e308, 1e308]).Evaluate(0.5).Should().Be(0);
+        Schedule.Linear(-1e308, 1e308, 10).Evaluate(5).Should().Be(0);
+        Schedule.CosineAnnealing(double.MaxValue, 0.34 * double.MaxValue, 10).Evaluate(0).Should().Be(double.MaxValue);
+        Schedule.Constant(double.MaxValue).WithWarmup(10, startValue: 0.5 * double.MaxValue).Evaluate(9.999).Should().BeLessThanOrEqualTo(double.MaxValue);
+    }
+
+    [Fact]
+    public void InverseTime_NoDecayAtAPositionThatOverflowsTheRatio_IsTheInitialValue()
+    {
+        // decayRate 0: v = initial / (1 + 0 · t / s) = initial, even where t / s is infinite (0 · ∞ would be NaN).
+        Schedule.InverseTime(0.1, 0, 1e-300).Evaluate(1e10).Should().Be(0.1);
+    }
+
+    [Fact]
     public void Lists_BadEntries_ThrowNamingTheEntry()
     {
         Rejects(() => Schedule.MultiStep(1, [-1]), "milestones[0]", "*'milestones[0]' is -1; it must be a finite number zero or more*");

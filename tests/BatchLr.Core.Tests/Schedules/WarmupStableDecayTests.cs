@@ -1,3 +1,5 @@
+using CsCheck;
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -13,6 +15,21 @@ public class WarmupStableDecayTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() =>
         Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = 3e-4, WarmupSteps = 10, StableSteps = 50, DecaySteps = 40, MinRatio = 0.1, DecayShape = AnnealShape.OneMinusSqrt });
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, Gen.Double[0, 1e4], Gen.Double[0, 1e4], ScheduleGen.Length, Gen.Double[0, 1])
+            .Select(Gen.OneOf(AnnealShape.Linear, AnnealShape.Cosine, AnnealShape.OneMinusSqrt), Gen.OneOf(AnnealShape.Linear, AnnealShape.Cosine, AnnealShape.OneMinusSqrt))
+            .Select((p, warmupShape, decayShape) =>
+            {
+                var (peak, warmup, stable, decay, ratio) = p;
+                var options = new WarmupStableDecayOptions { PeakValue = peak, WarmupSteps = warmup, StableSteps = stable, DecaySteps = decay, MinRatio = ratio, WarmupShape = warmupShape, DecayShape = decayShape };
+                return new GeneratedSchedule(Schedule.WarmupStableDecay(options), peak * ratio, peak, warmup + stable + decay, "WarmupStableDecay " + ScheduleGen.Show(peak, warmup, stable, decay, ratio));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotPositive.Select(d => InvalidCall.Of(() => Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = 1, DecaySteps = d }), "options", "options.DecaySteps", d)),
+        Gen.OneOf(Gen.Double[1.000001, 10], Gen.Double[-10, -1e-9], ScheduleGen.NotFinite).Select(r => InvalidCall.Of(() => Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = 1, DecaySteps = 10, MinRatio = r }), "options", "options.MinRatio", r)),
+        ScheduleGen.Negative.Select(w => InvalidCall.Of(() => Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = 1, DecaySteps = 10, WarmupSteps = w }), "options", "options.WarmupSteps", w)));
 
     [Theory]
     [InlineData(AnnealShape.Linear, AnnealShape.Cosine)]

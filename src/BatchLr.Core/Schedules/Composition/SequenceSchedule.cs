@@ -1,3 +1,5 @@
+using System;
+
 namespace BatchLr.Schedules.Composition;
 
 /// <summary>
@@ -8,6 +10,20 @@ namespace BatchLr.Schedules.Composition;
 internal sealed class SequenceSchedule(LearningRateSchedule[] children, double[] milestones, bool restartClocks) : LearningRateSchedule
 {
     public override ProgressClock Clock => children[0].Clock;
+
+    internal override double Peak
+    {
+        get
+        {
+            double peak = 0;
+            foreach (LearningRateSchedule child in children)
+            {
+                peak = Math.Max(peak, child.Peak);
+            }
+
+            return peak;
+        }
+    }
 
     protected internal override double EvaluateCore(double position)
     {

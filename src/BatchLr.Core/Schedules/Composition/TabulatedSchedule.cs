@@ -21,6 +21,8 @@ internal sealed class TabulatedSchedule : LearningRateSchedule
 
     public override ProgressClock Clock => _inner.Clock;
 
+    internal override double Peak => _inner.Peak;
+
     protected internal override double EvaluateCore(double position)
     {
         int index = (int)position;

@@ -14,6 +14,8 @@ internal sealed class WarmupSchedule(LearningRateSchedule inner, double duration
 
     public override ProgressClock Clock => inner.Clock;
 
+    internal override double Peak => Math.Max(Math.Max(Math.Abs(start), Math.Abs(_target)), inner.Peak);
+
     protected internal override double EvaluateCore(double position)
     {
         if (position >= duration)
@@ -22,12 +24,20 @@ internal sealed class WarmupSchedule(LearningRateSchedule inner, double duration
         }
 
         double p = position / duration;
-        return shape switch
+        if (shape == AnnealShape.Exponential)
         {
-            AnnealShape.Linear => start + ((_target - start) * p),
-            AnnealShape.Cosine => start + ((_target - start) * 0.5 * (1.0 - Math.Cos(Math.PI * p))),
-            AnnealShape.OneMinusSqrt => start + ((_target - start) * (1.0 - Math.Sqrt(1.0 - p))),
-            _ => start * Math.Pow(_target / start, p),
+            return Families.AnnealSchedule.Geometric(start, _target, p);
+        }
+
+        double rise = shape switch
+        {
+            AnnealShape.Linear => p,
+            AnnealShape.Cosine => 0.5 * (1.0 - Math.Cos(Math.PI * p)),
+            _ => 1.0 - Math.Sqrt(1.0 - p),
         };
+        double value = shape == AnnealShape.Cosine
+            ? start + ((_target - start) * 0.5 * (1.0 - Math.Cos(Math.PI * p))) // the association of the original, kept bit for bit
+            : start + ((_target - start) * rise);
+        return Families.Interpolation.Between(value, start, _target, rise);
     }
 }

@@ -17,6 +17,8 @@ internal sealed class AnnealSchedule(double start, double end, double duration, 
 
     public double Exponent { get; } = exponent;
 
+    internal override double Peak => Math.Max(Math.Abs(Start), Math.Abs(End));
+
     protected internal override double EvaluateCore(double position) => At(position);
 
     /// <summary>The value at a position; shared by warmups, which run it backwards.</summary>
@@ -30,7 +32,7 @@ internal sealed class AnnealSchedule(double start, double end, double duration, 
         double p = position / Duration;
         if (Shape == AnnealShape.Exponential)
         {
-            return Start * Math.Pow(End / Start, p);
+            return Geometric(Start, End, p);
         }
 
         double d = Decay(Shape, p);
@@ -39,7 +41,20 @@ internal sealed class AnnealSchedule(double start, double end, double duration, 
             d = Math.Pow(d, Exponent);
         }
 
-        return End + ((Start - End) * d);
+        return Interpolation.Between(End + ((Start - End) * d), End, Start, d);
+    }
+
+    /// <summary>
+    /// Geometric interpolation <c>start · (end / start)^p</c> between two values greater than zero, in logarithms where the ratio
+    /// leaves the range of a double (1e-300 to 1e300), so the result stays between the two.
+    /// </summary>
+    internal static double Geometric(double start, double end, double p)
+    {
+        double ratio = end / start;
+        double value = ratio > 0 && double.IsFinite(ratio)
+            ? start * Math.Pow(ratio, p)
+            : Math.Exp(Math.Log(start) + (p * (Math.Log(end) - Math.Log(start))));
+        return Math.Clamp(double.IsNaN(value) ? start : value, Math.Min(start, end), Math.Max(start, end));
     }
 
     /// <summary>The falling curve d(p), 1 at p = 0 and 0 at p = 1.</summary>

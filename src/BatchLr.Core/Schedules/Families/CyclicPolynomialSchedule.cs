@@ -8,6 +8,8 @@ namespace BatchLr.Schedules.Families;
 /// </summary>
 internal sealed class CyclicPolynomialSchedule(double initial, double end, double steps, double power) : LearningRateSchedule
 {
+    internal override double Peak => Math.Max(Math.Abs(initial), Math.Abs(end));
+
     protected internal override double EvaluateCore(double position)
     {
         double horizon = steps * Math.Max(1.0, Math.Ceiling(position / steps));
@@ -17,6 +19,9 @@ internal sealed class CyclicPolynomialSchedule(double initial, double end, doubl
             horizon += steps;
         }
 
-        return end + ((initial - end) * Math.Pow(1.0 - (position / horizon), power));
+        // Where no double lies between k · steps and (k + 1) · steps, the horizon rounds below the position: hold the cycle's end.
+        double fraction = Math.Min(position / horizon, 1.0);
+        double d = Math.Pow(1.0 - fraction, power);
+        return Interpolation.Between(end + ((initial - end) * d), end, initial, d);
     }
 }

@@ -19,18 +19,26 @@ internal sealed class CyclicSchedule(
     double down,
     Func<double, double>? scale,
     bool scaleByCycle,
-    bool inverted) : LearningRateSchedule
+    bool inverted,
+    bool bounded) : LearningRateSchedule
 {
     private readonly double _total = up + down;
     private readonly double _upRatio = up / (up + down);
 
+    internal override double Peak => bounded ? Math.Max(Math.Abs(low), Math.Abs(high)) : double.PositiveInfinity;
+
     protected internal override double EvaluateCore(double position)
     {
-        double cycle = Math.Floor(1.0 + (position / _total));
-        double x = 1.0 + (position / _total) - cycle;
-        double ramp = x <= _upRatio ? x / _upRatio : (x - 1.0) / (_upRatio - 1.0);
+        // Past 2^53 cycles the phase is not representable and x is 0; a ratio that overflows is held there too.
+        double t = Math.Min(position / _total, double.MaxValue);
+        double cycle = Math.Floor(1.0 + t);
+        double x = 1.0 + t - cycle;
+        // A rise too short against the fall for their ratio to be a double (up / S = 0) reaches this branch at x = 0 only.
+        double ramp = x <= _upRatio ? (_upRatio > 0 ? x / _upRatio : 0.0) : (x - 1.0) / (_upRatio - 1.0);
         double height = (high - low) * ramp;
         double damping = scale is null ? 1.0 : scale(scaleByCycle ? cycle : position);
-        return inverted ? high - (height * damping) : low + (height * damping);
+        return inverted
+            ? Interpolation.Between(high - (height * damping), high, low, ramp * damping)
+            : Interpolation.Between(low + (height * damping), low, high, ramp * damping);
     }
 }

@@ -5,6 +5,8 @@ namespace BatchLr.Schedules.Families;
 /// <summary><c>v(t) = initial · gamma^k</c>, where <c>k</c> counts the milestones at or before <c>t</c> (a repeated milestone counts each time).</summary>
 internal sealed class MultiStepSchedule(double initial, double gamma, double[] milestones) : LearningRateSchedule
 {
+    internal override double Peak => Math.Max(Math.Abs(initial), Math.Abs(initial * Math.Pow(gamma, milestones.Length)));
+
     protected internal override double EvaluateCore(double position)
     {
         int passed = Search.CountAtOrBelow(milestones, position);

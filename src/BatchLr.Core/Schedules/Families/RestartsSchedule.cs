@@ -23,10 +23,13 @@ internal enum RestartsCurve
 /// <remarks>
 /// Cycle <c>i</c> starts at <c>T0 · (m^i - 1) / (m - 1)</c> (at <c>i · T0</c> when <c>m = 1</c>) and lasts
 /// <c>Ti = T0 · m^i</c>. Inside it, with <c>g = decay^i</c> and <c>a = amplitudeDecay^i</c>, the value is
-/// <c>min + (max·g - min) · a · f</c> (the peak decays toward a fixed floor, as in timm; the amplitude decays, as in Keras),
-/// where <c>f</c> is the <see cref="RestartsCurve"/>. From cycle <c>limit</c> on the value is <c>min</c>.
-/// The cycle is located with a logarithm and then corrected against the exact cycle starts, so
-/// restarts fall on the right step even where the logarithm rounds the wrong way.
+/// <c>min + (max·g - min) · a · f(tcur / Ti)</c> (the peak decays toward a fixed floor, as in timm; the amplitude decays, as in
+/// Keras), where <c>f</c> is the <see cref="RestartsCurve"/>. From cycle <c>limit</c> on the value is <c>min</c>.
+/// The cycle is found in closed form, <c>i = floor(log_m(1 + t (m - 1) / T0))</c> (<c>floor(t / T0)</c> when <c>m = 1</c>),
+/// then corrected against the exact cycle starts, so restarts fall on the right step even where the logarithm rounds the
+/// wrong way. The correction takes a few comparisons at most, and where the parameters are so extreme that no double can
+/// tell one cycle start from the next, <c>tcur</c> is kept within its cycle, so every position gives a value within the bounds
+/// in constant time: nothing loops over cycles.
 /// </remarks>
 internal sealed class RestartsSchedule(
     double maximum,
@@ -41,56 +44,20 @@ internal sealed class RestartsSchedule(
     double curveA,
     double curveB) : LearningRateSchedule
 {
+    /// <summary>The most corrections of the logarithm's cycle in each direction; one is all exact arithmetic ever needs.</summary>
+    private const int MaxCorrections = 4;
+
     private readonly double _logMultiplier = Math.Log(periodMultiplier);
+
+    /// <summary>Gets the largest peak of any cycle, <c>max · decay^i</c> over the cycles before the limit, or the floor when higher.</summary>
+    internal override double Peak => Math.Max(Math.Abs(minimum), maximum * MaxGain(cycleDecay, cycleLimit));
+
+    /// <summary>The largest <c>decay^i</c> over the cycles <c>i</c> before <paramref name="limit"/>: 1 when the peak does not grow.</summary>
+    internal static double MaxGain(double decay, double limit) => decay <= 1 ? 1 : Math.Pow(decay, limit - 1);
 
     protected internal override double EvaluateCore(double position)
     {
-        double cycle;
-        double elapsed;
-        double length;
-        if (periodMultiplier == 1.0)
-        {
-            cycle = Math.Floor(position / period);
-            if ((cycle + 1.0) * period <= position)
-            {
-                cycle++;
-            }
-            else if (cycle > 0 && cycle * period > position)
-            {
-                cycle--;
-            }
-
-            elapsed = position - (cycle * period);
-            length = period;
-        }
-        else
-        {
-            cycle = Math.Floor(Math.Log(1.0 + (position / period * (periodMultiplier - 1.0))) / _logMultiplier);
-            if (cycle < 0)
-            {
-                cycle = 0;
-            }
-
-            // scale = m^cycle and next = m^(cycle + 1), each computed once and reused for the cycle's start and length.
-            double scale = Math.Pow(periodMultiplier, cycle);
-            double next = Math.Pow(periodMultiplier, cycle + 1);
-            while (StartAt(next) <= position)
-            {
-                cycle++;
-                scale = next;
-                next = Math.Pow(periodMultiplier, cycle + 1);
-            }
-
-            while (cycle > 0 && StartAt(scale) > position)
-            {
-                cycle--;
-                scale = Math.Pow(periodMultiplier, cycle);
-            }
-
-            elapsed = position - StartAt(scale);
-            length = period * scale;
-        }
-
+        (double cycle, double elapsed, double length) = periodMultiplier == 1.0 ? Even(position) : Growing(position);
         if (cycle >= cycleLimit)
         {
             return minimum;
@@ -100,25 +67,66 @@ internal sealed class RestartsSchedule(
         double amplitude = amplitudeDecay == 1.0 ? 1.0 : Math.Pow(amplitudeDecay, cycle);
         double high = maximum * gain;
         double low = minimum;
+        double p = length > 0 && double.IsFinite(length) ? Math.Clamp(elapsed / length, 0.0, 1.0) : 0.0;
         double shape;
         switch (curve)
         {
             case RestartsCurve.Tanh:
-                double p = elapsed / length;
                 shape = 0.5 * (1.0 - Math.Tanh((curveA * (1.0 - p)) + (curveB * p)));
                 break;
             case RestartsCurve.Polynomial:
                 // Rounding cannot take a fractional power of a negative number: 1 - fraction is at least 0.
-                double fraction = kDecay == 1.0 ? elapsed / length : Math.Pow(elapsed / length, kDecay);
+                double fraction = kDecay == 1.0 ? p : Math.Pow(p, kDecay);
                 shape = Math.Pow(Math.Max(0.0, 1.0 - fraction), curveA);
                 break;
             default:
-                double ratio = kDecay == 1.0 ? elapsed / length : Math.Pow(elapsed / length, kDecay);
+                double ratio = kDecay == 1.0 ? p : Math.Pow(p, kDecay);
                 shape = 0.5 * (1.0 + Math.Cos(Math.PI * ratio));
                 break;
         }
 
-        return low + ((high - low) * amplitude * shape);
+        // The amplitude decay is at most 1 (refused above), so a · f stays in [0, 1] and the value between the floor and the peak.
+        double scaled = amplitude * shape;
+        return Interpolation.Between(low + ((high - low) * scaled), low, high, scaled);
+    }
+
+    /// <summary>Cycles of equal length: <c>i = floor(t / T0)</c>, corrected once for the rounding of the division.</summary>
+    private (double Cycle, double Elapsed, double Length) Even(double position)
+    {
+        double cycle = Math.Floor(position / period);
+        if ((cycle + 1.0) * period <= position)
+        {
+            cycle++;
+        }
+        else if (cycle > 0 && cycle * period > position)
+        {
+            cycle--;
+        }
+
+        return (cycle, position - (cycle * period), period);
+    }
+
+    /// <summary>Cycles growing by <c>m</c>: the logarithm, then at most a few steps to the exact start.</summary>
+    private (double Cycle, double Elapsed, double Length) Growing(double position)
+    {
+        // 1 + t (m - 1) / T0 overflows for a tiny T0 at a far position; its logarithm is then the sum of the logarithms.
+        double x = position / period * (periodMultiplier - 1.0);
+        double log = double.IsFinite(x)
+            ? Math.Log(1.0 + x)
+            : Math.Log(position) - Math.Log(period) + Math.Log(periodMultiplier - 1.0);
+        double cycle = Math.Max(0.0, Math.Floor(log / _logMultiplier));
+        for (int k = 0; k < MaxCorrections && StartAt(Math.Pow(periodMultiplier, cycle + 1)) <= position; k++)
+        {
+            cycle++;
+        }
+
+        for (int k = 0; k < MaxCorrections && cycle > 0 && StartAt(Math.Pow(periodMultiplier, cycle)) > position; k++)
+        {
+            cycle--;
+        }
+
+        double scale = Math.Pow(periodMultiplier, cycle);
+        return (cycle, position - StartAt(scale), period * scale);
     }
 
     // The start of the cycle whose length is period · scale: period · (m^cycle - 1) / (m - 1), given scale = m^cycle.

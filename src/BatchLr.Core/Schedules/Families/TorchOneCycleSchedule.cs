@@ -53,7 +53,8 @@ internal sealed class TorchOneCycleSchedule : LearningRateSchedule
             if (step <= end || i == _ends.Length - 1)
             {
                 length = end - start;
-                pct = (step - start) / length;
+                // A phase of no length is over at once (PyTorch divides 0 by 0 there and raises; a step never lands inside it).
+                pct = length > 0 ? (step - start) / length : 1.0;
                 double from = _values[i];
                 double to = _values[i + 1];
                 return _cosine ? to + ((from - to) / 2.0 * (Math.Cos(Math.PI * pct) + 1)) : ((to - from) * pct) + from;

@@ -27,6 +27,11 @@ namespace BatchLr.Schedules;
 /// Unlike a closed-form schedule this one has state, held whole in <see cref="State"/>; a checkpoint of that
 /// record resumes to the identical sequence. A NaN or infinite metric is refused and changes nothing.
 /// </para>
+/// <para>
+/// Thread safety: an instance is not thread-safe; it follows one training loop and is called from one thread at a time. Its
+/// <see cref="State"/> is an immutable snapshot. The planner creates its own from an <see cref="OptimizerSchedule"/>, so the
+/// schedule itself can be shared.
+/// </para>
 /// </remarks>
 public sealed class ReduceOnPlateau
 {

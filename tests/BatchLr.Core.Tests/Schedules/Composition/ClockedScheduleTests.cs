@@ -1,3 +1,6 @@
+using CsCheck;
+using System.Linq;
+using System;
 using BatchLr.Schedules;
 
 namespace BatchLr.Core.Tests.Schedules.Composition;
@@ -12,6 +15,13 @@ public class ClockedScheduleTests : ScheduleConformanceTests
     protected override Monotonicity Monotonicity => Monotonicity.NonIncreasing;
 
     protected override LearningRateSchedule Create() => Schedule.CosineAnnealing(1, 0, 80).On(ProgressClock.Samples);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Length, Gen.OneOf(ProgressClock.Steps, ProgressClock.Samples, ProgressClock.Tokens, ProgressClock.Epochs))
+            .Select((a, d, clock) => new GeneratedSchedule(Schedule.CosineAnnealing(a, 0, d).On(clock), 0, a, d, "CosineAnnealing.On " + clock + " " + ScheduleGen.Show(a, d)));
+
+    protected override Gen<InvalidCall> Invalid =>
+        Gen.Int[4, 100].Select(c => new InvalidCall(() => Schedule.Constant(1).On((ProgressClock)c), "clock", "clock", c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     [Theory]
     [InlineData(ProgressClock.Steps, 10.0)]

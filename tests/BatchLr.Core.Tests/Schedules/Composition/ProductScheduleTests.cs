@@ -18,6 +18,17 @@ public class ProductScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() =>
         Schedule.Product(Schedule.Constant(0.05), Schedule.CosineAnnealing(1, 0, 60), Schedule.Step(1, 7, 0.5));
 
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(Gen.Double[0, 10], ScheduleGen.Length).Array[1, 4].Select(parts =>
+        {
+            LearningRateSchedule[] factors = parts.Select(p => Schedule.CosineAnnealing(p.Item1, 0, p.Item2)).ToArray();
+            double high = parts.Aggregate(1.0, (product, p) => product * p.Item1);
+            return new GeneratedSchedule(Schedule.Product(factors), 0, high, parts.Max(p => p.Item2), "Product " + ScheduleGen.Show(parts.Select(p => p.Item1).ToArray()));
+        });
+
+    protected override Gen<InvalidCall> Invalid =>
+        Gen.Double[1e160, 1e300].Select(a => new InvalidCall(() => Schedule.Product(Schedule.Constant(a), Schedule.Constant(a)), "factors", "factors", "2 schedules"));
+
     [Fact]
     public void Product_PyTorchTestChainedLr3_MatchesTargets()
     {

@@ -1,3 +1,5 @@
+using System.Linq;
+using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
 using CsCheck;
@@ -14,6 +16,18 @@ public class ScaleScheduleTests : ScheduleConformanceTests
     protected override Monotonicity Monotonicity => Monotonicity.NonIncreasing;
 
     protected override LearningRateSchedule Create() => Schedule.CosineAnnealing(1, 0, 50).Scale(0.3);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Length, Gen.OneOf(Gen.Double[-10, 10], Gen.OneOf(0.0, 1e-300)))
+            .Select((a, d, f) =>
+            {
+                (double low, double high) = ScheduleGen.Range(0, f * a);
+                return new GeneratedSchedule(Schedule.CosineAnnealing(a, 0, d).Scale(f), low, high, d, "CosineAnnealing(a, 0, d).Scale(f) " + ScheduleGen.Show(a, d, f));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotFinite.Select(f => InvalidCall.Of(() => Schedule.Constant(1).Scale(f), "factor", "factor", f)),
+        Gen.Double[2, 1e300].Select(f => InvalidCall.Of(() => Schedule.Constant(1e308).Scale(f), "factor", "factor", f)));
 
     [Fact]
     public void Scale_AnyPosition_MultipliesByFactor()

@@ -16,6 +16,19 @@ public class SequenceScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() =>
         Schedule.Sequence([Schedule.Linear(0, 0.1, 10), Schedule.CosineAnnealing(0.1, 0.0, 80)], [10]);
 
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Length).Array[1, 4]
+            .SelectMany(parts => Gen.Select(ScheduleGen.Ascending(parts.Length - 1, parts.Length - 1), Gen.Bool, (milestones, restart) =>
+            {
+                LearningRateSchedule[] children = parts.Select(p => Schedule.CosineAnnealing(p.Item1, 0, p.Item2)).ToArray();
+                double high = parts.Max(p => p.Item1);
+                return new GeneratedSchedule(Schedule.Sequence(children, milestones, restart), 0, high, milestones.DefaultIfEmpty(parts[0].Item2).Max(), "Sequence " + restart + " " + ScheduleGen.Show(milestones) + " | " + ScheduleGen.Show(parts.Select(p => p.Item1).ToArray()));
+            }));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotPositive.Select(m => InvalidCall.Of(() => Schedule.Sequence([Schedule.Constant(1), Schedule.Constant(2)], [m]), "milestones[0]", "milestones[0]", m)),
+        Gen.Int[0, 4].Where(n => n != 1).Select(n => new InvalidCall(() => Schedule.Sequence([Schedule.Constant(1), Schedule.Constant(2)], Enumerable.Range(1, n).Select(i => (double)i).ToArray()), "milestones.Count", "milestones.Count", n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
     [Fact]
     public void Sequence_PyTorchTestSequentiallr1_MatchesTargets()
     {

@@ -1,3 +1,5 @@
+using CsCheck;
+using System.Linq;
 using System;
 using BatchLr.Schedules;
 
@@ -11,6 +13,13 @@ public class TabulatedScheduleTests : ScheduleConformanceTests
     protected override double UpperBound => 0.1;
 
     protected override LearningRateSchedule Create() => Schedule.CosineAnnealing(0.1, 0.0, 80).WithWarmup(20).Tabulate(60);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Length, Gen.Int[1, 2000])
+            .Select((a, d, count) => new GeneratedSchedule(Schedule.CosineAnnealing(a, 0, d).Tabulate(count), 0, a, count, "CosineAnnealing.Tabulate " + ScheduleGen.Show(a, d, count)));
+
+    protected override Gen<InvalidCall> Invalid =>
+        Gen.Int[-1000, 0].Select(n => new InvalidCall(() => Schedule.Constant(1).Tabulate(n), "count", "count", n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
     public void Tabulate_EveryPosition_IsBitIdenticalToTheSchedule()

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -13,6 +14,22 @@ public class WarmupScheduleTests : ScheduleConformanceTests
     protected override double UpperBound => 10.0;
 
     protected override LearningRateSchedule Create() => Schedule.CosineAnnealing(10, 0, 80).WithWarmup(20);
+
+    protected override Gen<GeneratedSchedule> Generated => Gen.OneOf(
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Length, ScheduleGen.Length, ScheduleGen.Value)
+            .Select(Gen.OneOf(AnnealShape.Linear, AnnealShape.Cosine, AnnealShape.OneMinusSqrt), Gen.OneOf(WarmupMode.Prefix, WarmupMode.Overlap))
+            .Select((p, shape, mode) =>
+            {
+                var (a, d, w, start) = p;
+                return new GeneratedSchedule(Schedule.CosineAnnealing(a, 0, d).WithWarmup(w, start, shape, mode), 0, Math.Max(a, start), w, "WithWarmup " + shape + " " + mode + " " + ScheduleGen.Show(a, d, w, start));
+            }),
+        Gen.Select(ScheduleGen.PositiveValue, ScheduleGen.Length, ScheduleGen.Length, ScheduleGen.PositiveValue)
+            .Select((a, d, w, start) => new GeneratedSchedule(Schedule.CosineAnnealing(a, 0, d).WithWarmup(w, start, AnnealShape.Exponential), 0, Math.Max(a, start), w, "WithWarmup Exponential " + ScheduleGen.Show(a, d, w, start))));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotPositive.Select(w => InvalidCall.Of(() => Schedule.Constant(1).WithWarmup(w), "duration", "duration", w)),
+        ScheduleGen.NotFinite.Select(s => InvalidCall.Of(() => Schedule.Constant(1).WithWarmup(10, s), "startValue", "startValue", s)),
+        ScheduleGen.NotPositive.Select(s => InvalidCall.Of(() => Schedule.Constant(1).WithWarmup(10, s, AnnealShape.Exponential), "startValue", "startValue", s)));
 
     [Fact]
     public void WithWarmup_HuggingFaceConstantWithWarmup_MatchesExpectedList()

@@ -24,6 +24,33 @@ public class AnnealScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() => Schedule.CosineAnnealing(0.1, 0.001, Horizon);
 
+    protected override Gen<GeneratedSchedule> Generated => Gen.OneOf(
+        Gen.Select(ScheduleGen.Wide, ScheduleGen.Wide, ScheduleGen.Length, Gen.OneOf(AnnealShape.Linear, AnnealShape.Cosine, AnnealShape.OneMinusSqrt))
+            .Select((s, e, d, shape) => Bounded(Schedule.Anneal(s, e, d, shape), d, "Anneal " + shape, s, e, d)),
+        Gen.Select(ScheduleGen.PositiveValue, ScheduleGen.PositiveValue, ScheduleGen.Length)
+            .Select((s, e, d) => Bounded(Schedule.Anneal(s, e, d, AnnealShape.Exponential), d, "Anneal Exponential", s, e, d)),
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Value, ScheduleGen.Length, Gen.Double[0.05, 20])
+            .Select((i, m, d, k) => Bounded(Schedule.CosineAnnealing(i, m, d, k), d, "CosineAnnealing", i, m, d, k)),
+        Gen.Select(ScheduleGen.Value, Gen.Double[0, 1], ScheduleGen.Length)
+            .Select((i, r, d) => new GeneratedSchedule(Schedule.CosineWithMinRatio(i, r, d), i * r, i, d, "CosineWithMinRatio " + ScheduleGen.Show(i, r, d))),
+        Gen.Select(ScheduleGen.Wide, ScheduleGen.Wide, ScheduleGen.Length, Gen.Double[1e-3, 50])
+            .Select((i, e, d, p) => Bounded(Schedule.Polynomial(i, e, d, p), d, "Polynomial", i, e, d, p)));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotPositive.Select(d => InvalidCall.Of(() => Schedule.Anneal(1, 0, d, AnnealShape.Cosine), "duration", "duration", d)),
+        ScheduleGen.NotFinite.Select(s => InvalidCall.Of(() => Schedule.Linear(s, 0, 10), "start", "start", s)),
+        ScheduleGen.NotPositive.Select(e => InvalidCall.Of(() => Schedule.Anneal(1, e, 10, AnnealShape.Exponential), "end", "end", e)),
+        ScheduleGen.Negative.Select(i => InvalidCall.Of(() => Schedule.CosineAnnealing(i, 0, 10), "initial", "initial", i)),
+        ScheduleGen.NotPositive.Select(k => InvalidCall.Of(() => Schedule.CosineAnnealing(1, 0, 10, k), "exponent", "exponent", k)),
+        Gen.OneOf(Gen.Double[1.000001, 10], Gen.Double[-10, -1e-9], ScheduleGen.NotFinite).Select(r => InvalidCall.Of(() => Schedule.CosineWithMinRatio(1, r, 10), "minRatio", "minRatio", r)),
+        ScheduleGen.NotPositive.Select(p => InvalidCall.Of(() => Schedule.Polynomial(1, 0, 10, p), "power", "power", p)));
+
+    private static GeneratedSchedule Bounded(LearningRateSchedule schedule, double horizon, string name, double start, double end, params double[] rest)
+    {
+        (double low, double high) = ScheduleGen.Range(start, end);
+        return new GeneratedSchedule(schedule, low, high, horizon, name + " " + ScheduleGen.Show([start, end, .. rest]));
+    }
+
     [Fact]
     public void CosineAnnealing_WithinTMax_MatchesFormula()
     {

@@ -1,3 +1,6 @@
+using CsCheck;
+using System.Linq;
+using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
 
@@ -13,6 +16,11 @@ public class ConstantScheduleTests : ScheduleConformanceTests
     protected override Monotonicity Monotonicity => Monotonicity.NonIncreasing;
 
     protected override LearningRateSchedule Create() => Schedule.Constant(0.125);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.OneOf(Gen.Double[-1e300, 1e300], ScheduleGen.Wide).Select(v => new GeneratedSchedule(Schedule.Constant(v), v, v, 1, "Constant " + ScheduleGen.Show(v)));
+
+    protected override Gen<InvalidCall> Invalid => ScheduleGen.NotFinite.Select(v => InvalidCall.Of(() => Schedule.Constant(v), "value", "value", v));
 
     [Fact]
     public void Constant_HuggingFaceGetConstantSchedule_IsTheBaseRate()

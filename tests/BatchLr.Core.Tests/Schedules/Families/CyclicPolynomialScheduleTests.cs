@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -13,6 +14,18 @@ public class CyclicPolynomialScheduleTests : ScheduleConformanceTests
     protected override double UpperBound => 0.05;
 
     protected override LearningRateSchedule Create() => Schedule.Polynomial(0.05, 0.001, 7.3, power: 0.5, cycle: true);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Wide, ScheduleGen.Wide, ScheduleGen.Length, Gen.Double[1e-3, 50])
+            .Select((i, e, d, p) =>
+            {
+                (double low, double high) = ScheduleGen.Range(i, e);
+                return new GeneratedSchedule(Schedule.Polynomial(i, e, d, p, cycle: true), low, high, d, "Polynomial cycle " + ScheduleGen.Show(i, e, d, p));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotPositive.Select(d => InvalidCall.Of(() => Schedule.Polynomial(1, 0, d, cycle: true), "duration", "duration", d)),
+        ScheduleGen.NotPositive.Select(p => InvalidCall.Of(() => Schedule.Polynomial(1, 0, 10, p, cycle: true), "power", "power", p)));
 
     [Fact]
     public void Polynomial_Cycle_MatchesKerasFormula()

@@ -16,6 +16,34 @@ public class CyclicScheduleTests : ScheduleConformanceTests
     protected override LearningRateSchedule Create() =>
         Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.001, MaxLearningRate = 0.01, StepSizeUp = 7, StepSizeDown = 12.5, Mode = CyclicMode.Triangular2 });
 
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Value, ScheduleGen.Length, Gen.OneOf(Gen.Const((double?)null), ScheduleGen.Length.Select(d => (double?)d)), Gen.OneOf(CyclicMode.Triangular, CyclicMode.Triangular2, CyclicMode.ExpRange))
+            .Select(ScheduleGen.Decay, Gen.Bool)
+            .Select((p, gamma, momentum) =>
+            {
+                var (low, extra, up, down, mode) = p;
+                double high = low + extra;
+                if (!double.IsFinite(high))
+                {
+                    high = low;
+                }
+
+                var options = new CyclicOptions { BaseLearningRate = low, MaxLearningRate = high, StepSizeUp = up, StepSizeDown = down, Mode = mode, Gamma = gamma, BaseMomentum = low, MaxMomentum = high };
+                return new GeneratedSchedule(
+                    momentum ? Schedule.CyclicMomentum(options) : Schedule.Cyclic(options),
+                    low,
+                    high,
+                    up + (down ?? up),
+                    (momentum ? "CyclicMomentum " : "Cyclic ") + mode + " " + ScheduleGen.Show(low, high, up, down ?? double.NaN, gamma));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        // A top below the base is allowed (PyTorch's CyclicLR then cycles downward); a negative one is not.
+        ScheduleGen.Negative.Select(m => InvalidCall.Of(() => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 1, MaxLearningRate = m }), "options", "options.MaxLearningRate", m)),
+        ScheduleGen.NotPositive.Select(u => InvalidCall.Of(() => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 1, StepSizeUp = u }), "options", "options.StepSizeUp", u)),
+        ScheduleGen.Growth.Select(g => InvalidCall.Of(() => Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 1, Mode = CyclicMode.ExpRange, Gamma = g }), "options", "options.Gamma", g)),
+        ScheduleGen.Negative.Select(m => InvalidCall.Of(() => Schedule.CyclicMomentum(new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 1, BaseMomentum = m }), "options", "options.BaseMomentum", m)));
+
     private static CyclicOptions PyTorchOptions(double baseLr, double maxLr, double up, double? down, CyclicMode mode, double gamma = 1.0) =>
         new() { BaseLearningRate = baseLr, MaxLearningRate = maxLr, StepSizeUp = up, StepSizeDown = down, Mode = mode, Gamma = gamma, BaseMomentum = baseLr, MaxMomentum = maxLr };
 
@@ -124,5 +152,34 @@ public class CyclicScheduleTests : ScheduleConformanceTests
                 Approx.InRange(Schedule.Cyclic(options).Evaluate(t), Math.Min(a, b), Math.Max(a, b));
                 Approx.InRange(Schedule.CyclicMomentum(options).Evaluate(t), Math.Min(a, b), Math.Max(a, b));
             });
+    }
+
+    [Fact]
+    public void Cyclic_ExpRangeGammaAboveOne_ThrowsNamingGamma()
+    {
+        // exp_range scales the amplitude by gamma^t: above 1 it passes every double once t > log(MaxValue) / log(gamma).
+        var act = () => Schedule.Cyclic(PyTorchOptions(0.1, 1, 10, null, CyclicMode.ExpRange, gamma: 1.01));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*Gamma' is 1.01; it must be at most 1 in ExpRange mode*");
+        Schedule.Cyclic(PyTorchOptions(0.1, 1, 10, null, CyclicMode.Triangular, gamma: 1.01)).Evaluate(1e18).Should().BeInRange(0.1, 1, "triangular ignores gamma");
+    }
+
+    [Theory]
+    [InlineData(5e-324, null)] // position / (up + down) overflows at any position past 1e-300
+    [InlineData(1e-300, 1e300)] // up / (up + down) is 0: the rise has no length a double can hold
+    [InlineData(1e300, 1e-300)] // up / (up + down) is 1
+    public void Cyclic_ExtremeStepSizes_StayFiniteWithinBounds(double up, double? down)
+    {
+        var options = PyTorchOptions(0.1, 1, up, down, CyclicMode.Triangular2);
+        var rate = Schedule.Cyclic(options);
+        var momentum = Schedule.CyclicMomentum(options);
+
+        foreach (double t in (double[])[0, 1e-9, 1, 1e9, 1e300])
+        {
+            rate.Evaluate(t).Should().BeInRange(0.1, 1, "position {0}", t);
+            momentum.Evaluate(t).Should().BeInRange(0.1, 1, "position {0}", t);
+        }
+
+        rate.Evaluate(0).Should().Be(0.1, "every cycle starts at base_lr");
     }
 }

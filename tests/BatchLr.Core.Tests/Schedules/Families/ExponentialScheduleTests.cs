@@ -19,6 +19,23 @@ public class ExponentialScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() => Schedule.Exponential(0.2, 0.97, interval: 2.5);
 
+    protected override Gen<GeneratedSchedule> Generated => Gen.OneOf(
+        Gen.Select(ScheduleGen.Signed, ScheduleGen.Decay, ScheduleGen.Length, Gen.Bool)
+            .Select((i, r, n, stairs) => new GeneratedSchedule(Schedule.Exponential(i, r, n, stairs), Math.Min(0, i), Math.Max(0, i), n, "Exponential " + ScheduleGen.Show(i, r, n) + " " + stairs)),
+        Gen.Select(ScheduleGen.Signed, ScheduleGen.Length, ScheduleGen.Decay)
+            .Select((i, n, g) => new GeneratedSchedule(Schedule.Step(i, n, g), Math.Min(0, i), Math.Max(0, i), n, "Step " + ScheduleGen.Show(i, n, g))),
+        Gen.Select(ScheduleGen.Value, Gen.OneOf(ScheduleGen.Decay, ScheduleGen.Growth), ScheduleGen.Value, ScheduleGen.Length, Gen.Bool)
+            .Select((i, r, end, n, stairs) => new GeneratedSchedule(
+                Schedule.BoundedExponential(i, r, end, n, stairs), Math.Min(i, end), Math.Max(i, end), n, "BoundedExponential " + ScheduleGen.Show(i, r, end, n) + " " + stairs)));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        Gen.OneOf(ScheduleGen.Growth, ScheduleGen.NotPositive).Select(r => InvalidCall.Of(() => Schedule.Exponential(0.1, r), "rate", "rate", r)),
+        Gen.OneOf(ScheduleGen.Growth, ScheduleGen.NotPositive).Select(g => InvalidCall.Of(() => Schedule.Step(0.1, 10, g), "gamma", "gamma", g)),
+        ScheduleGen.NotPositive.Select(n => InvalidCall.Of(() => Schedule.Exponential(0.1, 0.5, n), "interval", "interval", n)),
+        ScheduleGen.NotFinite.Select(i => InvalidCall.Of(() => Schedule.Step(i, 10), "initial", "initial", i)),
+        ScheduleGen.NotFinite.Select(e => InvalidCall.Of(() => Schedule.BoundedExponential(0.1, 2, e), "endValue", "endValue", e)),
+        Gen.Double[-10, -1e-9].Select(i => InvalidCall.Of(() => Schedule.BoundedExponential(i, 2, 1), "initial", "initial", i)));
+
     [Fact]
     public void Exponential_AnyPosition_MatchesFormula()
     {
@@ -61,15 +78,82 @@ public class ExponentialScheduleTests : ScheduleConformanceTests
     }
 
     [Fact]
-    public void Exponential_OptaxTestExponential_MatchesExpectedValues()
+    public void BoundedExponential_OptaxTestExponential_MatchesExpectedValues()
     {
         // optax/schedules/_schedule_test.py, ExponentialTest.test_exponential (transition_begin = 0):
         // init 1, transition_steps 2, decay_rate 2, 15 counts; expected init * 2 ** p with p = count / 2, floored when staircase.
+        // A growth needs an end value here; 2^7 = 128 is the largest expected value, so an end of 1000 never clips.
         foreach (bool staircase in new[] { false, true })
         {
-            var schedule = Schedule.Exponential(1.0, 2.0, interval: 2, staircase: staircase);
+            var schedule = Schedule.BoundedExponential(1.0, 2.0, endValue: 1000, interval: 2, staircase: staircase);
             Approx.Sequence(schedule, Enumerable.Range(0, 15).Select(c => Math.Pow(2.0, staircase ? Math.Floor(c / 2.0) : c / 2.0)).ToArray());
         }
+    }
+
+    [Fact]
+    public void BoundedExponential_OptaxTestEndValueWithStaircase_MatchesFloorOrCeiling()
+    {
+        // optax _schedule_test.py, ExponentialTest.test_end_value_with_staircase (transition_begin 3 written as our prefix
+        // Sequence with the initial value, which optax clips too): init 1, transition_steps 2; decay_rate < 1 gives
+        // max(values, end_value), else min(values, end_value).
+        foreach (var (rate, end) in new[] { (0.2, 0.1), (1.0, 0.1), (2.0, 3.0) })
+        {
+            foreach (bool staircase in new[] { false, true })
+            {
+                double begin = rate < 1.0 ? Math.Max(1.0, end) : Math.Min(1.0, end);
+                var schedule = Schedule.Sequence([Schedule.Constant(begin), Schedule.BoundedExponential(1.0, rate, end, interval: 2, staircase: staircase)], [3]);
+                for (int count = 0; count < 14; count++)
+                {
+                    double raw = count < 3 ? 1.0 : Math.Pow(rate, staircase ? Math.Floor((count - 3) / 2.0) : (count - 3) / 2.0);
+                    double expected = rate < 1.0 ? Math.Max(raw, end) : Math.Min(raw, end);
+                    Approx.Equal(expected, schedule.Evaluate(count));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void BoundedExponential_GrowthAtFarPositions_HoldsTheEndValue()
+    {
+        // 1e-3 · 1.1^t passes 10 at t = ln(1e4) / ln(1.1) ≈ 96.6; from there on the ceiling holds, however far.
+        var schedule = Schedule.BoundedExponential(1e-3, 1.1, endValue: 10);
+
+        Approx.Equal(1e-3 * Math.Pow(1.1, 96), schedule.Evaluate(96));
+        foreach (double far in (double[])[97, 1e4, 1e9, 1e15, 1e300])
+        {
+            schedule.Evaluate(far).Should().Be(10, "position {0} is past the end of the growth", far);
+        }
+
+        Schedule.BoundedExponential(0.0, 3.0, endValue: 1).Evaluate(1e15).Should().Be(0, "0 · 3^t is 0, not 0 · ∞");
+    }
+
+    [Theory]
+    [InlineData(1.0000001)]
+    [InlineData(2.0)]
+    [InlineData(1e300)]
+    public void Exponential_RateAboveOne_ThrowsNamingRateValueAndRule(double rate)
+    {
+        // Above 1 the value passes every finite number: initial · rate^t > MaxValue once t > log(MaxValue / initial) / log(rate).
+        var act = () => Schedule.Exponential(0.1, rate);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(rate))
+            .WithMessage("'rate' is " + rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "; it must be at most 1*grows without bound*");
+    }
+
+    [Fact]
+    public void Step_GammaAboveOne_ThrowsNamingGammaValueAndRule()
+    {
+        var act = () => Schedule.Step(0.1, 10, 1.5);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("gamma").WithMessage("'gamma' is 1.5; it must be at most 1*");
+    }
+
+    [Fact]
+    public void BoundedExponential_NegativeInitialGrowing_Throws()
+    {
+        var act = () => Schedule.BoundedExponential(-1.0, 2.0, endValue: 5);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("initial").WithMessage("'initial' is -1; it must be zero or more when rate is above 1*");
     }
 
     [Fact]

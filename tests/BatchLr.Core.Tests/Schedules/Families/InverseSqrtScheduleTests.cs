@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -15,6 +16,17 @@ public class InverseSqrtScheduleTests : ScheduleConformanceTests
     protected override Monotonicity Monotonicity => Monotonicity.NonIncreasing;
 
     protected override LearningRateSchedule Create() => Schedule.InverseSqrt(0.01, 20);
+
+    protected override Gen<GeneratedSchedule> Generated => Gen.OneOf(
+        Gen.Select(ScheduleGen.Value, ScheduleGen.Length)
+            .Select((i, s) => new GeneratedSchedule(Schedule.InverseSqrt(i, s), 0, i, s, "InverseSqrt " + ScheduleGen.Show(i, s))),
+        Gen.Select(Gen.Double[1, 1e5], Gen.Double[1e-3, 1e5], Gen.Double[1e-3, 10])
+            .Select((d, w, f) => new GeneratedSchedule(Schedule.Noam(d, w, f), 0, f / Math.Sqrt(d) / Math.Sqrt(w), w, "Noam " + ScheduleGen.Show(d, w, f))));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotPositive.Select(s => InvalidCall.Of(() => Schedule.InverseSqrt(1, s), "timescale", "timescale", s)),
+        ScheduleGen.NotPositive.Select(d => InvalidCall.Of(() => Schedule.Noam(d, 4000), "modelSize", "modelSize", d)),
+        Gen.Double[1e200, 1e300].Select(f => InvalidCall.Of(() => Schedule.Noam(1e-300, 1e-300, f), "factor", "factor", f)));
 
     [Fact]
     public void InverseSqrt_AnyPosition_MatchesFormula()

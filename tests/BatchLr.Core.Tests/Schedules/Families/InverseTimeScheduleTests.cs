@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -15,6 +16,15 @@ public class InverseTimeScheduleTests : ScheduleConformanceTests
     protected override Monotonicity Monotonicity => Monotonicity.NonIncreasing;
 
     protected override LearningRateSchedule Create() => Schedule.InverseTime(0.1, 0.5, 7);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, Gen.OneOf(Gen.Double[0, 1e6], Gen.OneOf(0.0, 1e300)), ScheduleGen.Length, Gen.Bool)
+            .Select((i, r, n, stairs) => new GeneratedSchedule(Schedule.InverseTime(i, r, n, stairs), 0, i, n, "InverseTime " + ScheduleGen.Show(i, r, n) + " " + stairs));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.Negative.Select(r => InvalidCall.Of(() => Schedule.InverseTime(1, r, 10), "decayRate", "decayRate", r)),
+        ScheduleGen.NotPositive.Select(n => InvalidCall.Of(() => Schedule.InverseTime(1, 0.5, n), "decaySteps", "decaySteps", n)),
+        ScheduleGen.NotFinite.Select(i => InvalidCall.Of(() => Schedule.InverseTime(i, 0.5, 10), "initial", "initial", i)));
 
     [Fact]
     public void InverseTime_KerasTestDecay_MatchesFormula()

@@ -17,6 +17,21 @@ public class MultiStepScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() => Schedule.MultiStep(1.0, [10, 25.5, 25.5, 60, 99], 0.5);
 
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Signed, Gen.Double[0, 1e4].Array[0, 6], Gen.OneOf(ScheduleGen.Decay, Gen.Double[1, 10]))
+            .Select((i, milestones, g) =>
+            {
+                double[] values = Enumerable.Range(0, milestones.Length + 1).Select(k => i * Math.Pow(g, k)).ToArray();
+                (double low, double high) = ScheduleGen.Range(values);
+                return new GeneratedSchedule(Schedule.MultiStep(i, milestones, g), low, high, milestones.DefaultIfEmpty(1).Max(), "MultiStep " + ScheduleGen.Show([i, g, .. milestones]));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.Negative.Select(m => InvalidCall.Of(() => Schedule.MultiStep(1, [5, m]), "milestones[1]", "milestones[1]", m)),
+        ScheduleGen.NotPositive.Select(g => InvalidCall.Of(() => Schedule.MultiStep(1, [5], g), "gamma", "gamma", g)),
+        Gen.Double[10, 1e300].Select(g => InvalidCall.Of(() => Schedule.MultiStep(0.1, new double[400], g), "gamma", "gamma", g)),
+        ScheduleGen.NotFinite.Select(i => InvalidCall.Of(() => Schedule.MultiStep(i, [5]), "initial", "initial", i)));
+
     [Fact]
     public void MultiStep_AnyPosition_MatchesCountOfMilestonesPassed()
     {

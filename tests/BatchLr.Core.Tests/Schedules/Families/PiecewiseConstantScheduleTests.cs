@@ -15,6 +15,18 @@ public class PiecewiseConstantScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() => Schedule.PiecewiseConstant([10, 20.5, 70], [0.1, 0.3, 0.001, 0.02]);
 
+    protected override Gen<GeneratedSchedule> Generated =>
+        ScheduleGen.Ascending(0, 6).SelectMany(b => ScheduleGen.Wide.Array[b.Length + 1].Select(v =>
+        {
+            (double low, double high) = ScheduleGen.Range(v);
+            return new GeneratedSchedule(Schedule.PiecewiseConstant(b, v), low, high, b.DefaultIfEmpty(1).Max(), "PiecewiseConstant " + ScheduleGen.Show(b) + " | " + ScheduleGen.Show(v));
+        }));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotFinite.Select(v => InvalidCall.Of(() => Schedule.PiecewiseConstant([3], [1, v]), "values[1]", "values[1]", v)),
+        Gen.Double[0, 3].Select(b => InvalidCall.Of(() => Schedule.PiecewiseConstant([3, b], [1, 2, 3]), "boundaries[1]", "boundaries[1]", b)),
+        Gen.Int[0, 5].Where(n => n != 2).Select(n => new InvalidCall(() => Schedule.PiecewiseConstant([3], new double[n]), "values.Count", "values.Count", n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
     [Fact]
     public void PiecewiseConstant_AnyPosition_TakesValueOfItsInterval()
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using BatchLr.Core.Tests.TestSupport;
 using BatchLr.Schedules;
@@ -13,6 +14,18 @@ public class PiecewiseLinearScheduleTests : ScheduleConformanceTests
     protected override double UpperBound => 1.0;
 
     protected override LearningRateSchedule Create() => Schedule.PiecewiseLinear([5, 20, 60, 90], [0.2, 1.0, 0.5, 0.0]);
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        ScheduleGen.Ascending(1, 6).SelectMany(p => ScheduleGen.Wide.Array[p.Length].Select(v =>
+        {
+            (double low, double high) = ScheduleGen.Range(v);
+            return new GeneratedSchedule(Schedule.PiecewiseLinear(p, v), low, high, p.Max(), "PiecewiseLinear " + ScheduleGen.Show(p) + " | " + ScheduleGen.Show(v));
+        }));
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        ScheduleGen.NotFinite.Select(v => InvalidCall.Of(() => Schedule.PiecewiseLinear([0, 3], [1, v]), "values[1]", "values[1]", v)),
+        ScheduleGen.Negative.Select(p => InvalidCall.Of(() => Schedule.PiecewiseLinear([p], [1]), "positions[0]", "positions[0]", p)),
+        Gen.Int[0, 5].Where(n => n != 2).Select(n => new InvalidCall(() => Schedule.PiecewiseLinear([0, 3], new double[n]), "values.Count", "values.Count", n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
     [Fact]
     public void PiecewiseLinear_AnyPosition_InterpolatesAndHoldsEnds()

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using BatchLr.Core.Tests.TestSupport;
@@ -18,6 +19,31 @@ public class RestartsScheduleTests : ScheduleConformanceTests
 
     protected override LearningRateSchedule Create() =>
         Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.01, Period = 7, PeriodMultiplier = 1.5, CycleDecay = 0.9, KDecay = 1.5 });
+
+    protected override Gen<GeneratedSchedule> Generated =>
+        Gen.Select(ScheduleGen.Value, Gen.Double[0, 1], ScheduleGen.Length, Gen.OneOf(Gen.Double[1, 10], Gen.OneOf(1.0, 1.0000000000000002, 2147483647.0, 1e308)))
+            .Select(Gen.OneOf(ScheduleGen.Decay, Gen.Double[1, 1.5]), Gen.OneOf(Gen.Const((int?)null), Gen.Int[1, 40].Select(n => (int?)n)), Gen.Double[0.1, 5], Gen.Bool)
+            .Where(t => t.Item2 <= 1 || (t.Item3 is { } cycles && double.IsFinite(t.Item1.Item1 * Math.Pow(t.Item2, cycles - 1))))
+            .Select((p, decay, limit, k, tanh) =>
+            {
+                var (max, fraction, period, multiplier) = p;
+                var options = new RestartsOptions { MaxValue = max, MinValue = max * fraction, Period = period, PeriodMultiplier = multiplier, CycleDecay = decay, CycleLimit = limit, KDecay = tanh ? 1 : k };
+                double gain = decay <= 1 ? 1 : Math.Pow(decay, limit!.Value - 1);
+                return new GeneratedSchedule(
+                    tanh ? Schedule.TanhDecay(options) : Schedule.CosineWithRestarts(options),
+                    0,
+                    Math.Max(options.MinValue, max * gain),
+                    period,
+                    (tanh ? "TanhDecay " : "CosineWithRestarts ") + ScheduleGen.Show(max, options.MinValue, period, multiplier, decay, limit ?? double.NaN, k));
+            });
+
+    protected override Gen<InvalidCall> Invalid => Gen.OneOf(
+        // A floor above the peak is allowed (PyTorch's CosineAnnealingWarmRestarts rises from lr to eta_min); a negative one is not.
+        ScheduleGen.Negative.Select(m => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, MinValue = m, Period = 10 }), "options", "options.MinValue", m)),
+        ScheduleGen.NotPositive.Select(t => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, Period = t }), "options", "options.Period", t)),
+        Gen.OneOf(Gen.Double[-10, 0.999999], ScheduleGen.NotFinite).Select(m => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, Period = 10, PeriodMultiplier = m }), "options", "options.PeriodMultiplier", m)),
+        ScheduleGen.Growth.Select(g => InvalidCall.Of(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, Period = 10, CycleDecay = g }), "options", "options.CycleDecay", g)),
+        Gen.Double[3, 10].Select(lower => InvalidCall.Of(() => Schedule.TanhDecay(new RestartsOptions { MaxValue = 1, Period = 10 }, lower, 3), nameof(lower), nameof(lower), lower)));
 
     [Fact]
     public void CosineWithRestarts_AnyPosition_MatchesDocumentedFormula()
@@ -268,5 +294,71 @@ public class RestartsScheduleTests : ScheduleConformanceTests
                 double.IsFinite(v).Should().BeTrue();
                 Approx.InRange(v, min, 1.0);
             });
+    }
+
+    [Fact]
+    public void CosineWithRestarts_FarCycleStarts_RestartExactly()
+    {
+        // PyTorch's CosineAnnealingWarmRestarts with T_0 = 3, T_mult = 2: cycle k starts at 3 (2^k - 1) and lasts 3 · 2^k, so
+        // the start gives the maximum and the middle (1 + cos(π/2)) / 2 of the way down, for cycles far past any loop's reach.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = 3, PeriodMultiplier = 2 });
+        for (int k = 0; k <= 50; k++)
+        {
+            double start = 3 * (Math.Pow(2, k) - 1);
+            schedule.Evaluate(start).Should().Be(1.0, "cycle {0} starts at {1}", k, start);
+            Approx.Equal(0.5, schedule.Evaluate(start + (1.5 * Math.Pow(2, k))), 1e-12, "the middle of cycle " + k);
+        }
+    }
+
+    [Theory]
+    [InlineData(1e-300, 3.0, 1e9)] // 1 + t (m - 1) / T0 overflows: the cycle comes from the sum of logarithms
+    [InlineData(1e-300, 2147483647.0, 1e18)]
+    [InlineData(5e-324, 2.0, 1e300)]
+    [InlineData(1.0, 1e308, 1e18)] // t (m - 1) overflows from t = 2 on
+    [InlineData(1.0, 1.0000000000000002, 1e15)] // the smallest multiplier above 1: cycles differ in the last bit
+    [InlineData(1e-300, 1.0, 1e300)] // equal cycles, a count no double holds exactly
+    public void CosineWithRestarts_ExtremePeriods_ReturnAValueWithinTheBounds(double period, double multiplier, double far)
+    {
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0.1, MinValue = 0.001, Period = period, PeriodMultiplier = multiplier });
+
+        foreach (double t in (double[])[0, period, 2, 1e6, far])
+        {
+            double value = Watchdog.Returns(() => schedule.Evaluate(t), "position " + t.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            value.Should().BeInRange(0.001, 0.1, "position {0}", t);
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_HugeMultiplier_FollowsTheSecondCycle()
+    {
+        // m = 1e308, T0 = 1: cycle 0 is [0, 1), cycle 1 starts at 1 and lasts 1e308, so v(t) = (1 + cos(π (t - 1) / 1e308)) / 2.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, Period = 1, PeriodMultiplier = 1e308 });
+
+        foreach (double t in (double[])[1, 2, 1e300, 5e307])
+        {
+            Approx.Equal(0.5 * (1 + Math.Cos(Math.PI * (t - 1) / 1e308)), schedule.Evaluate(t), 1e-12, "t = " + t);
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_GrowingPeakWithLimit_PeaksAtTheLastCycle()
+    {
+        // timm's cycle_decay 1.5 with cycle_limit 10: cycle i peaks at 1.5^i, the last at 1.5^9; from cycle 10 on, the floor.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = 4, CycleDecay = 1.5, CycleLimit = 10 });
+
+        Approx.Equal(Math.Pow(1.5, 9), schedule.Evaluate(36));
+        schedule.Evaluate(40).Should().Be(0.0);
+        schedule.Evaluate(1e18).Should().Be(0.0);
+    }
+
+    [Theory]
+    [InlineData(1.5, null, "*CycleDecay' is 1.5; it must be at most 1 when CycleLimit is null*")]
+    [InlineData(1.5, 2000, "*CycleDecay' is 1.5; it must be small enough that the last peak*is finite*")]
+    public void CosineWithRestarts_PeakGrowingWithoutEnd_ThrowsNamingCycleDecay(double decay, int? limit, string message)
+    {
+        // 1.5^1999 = e^(1999 · 0.405) ≈ e^810, past the largest double, e^709.8.
+        var act = () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, Period = 4, CycleDecay = decay, CycleLimit = limit });
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage(message);
     }
 }
