@@ -61,9 +61,13 @@ internal static partial class SpecCatalog
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
-                () => Schedule.Step(c.BaseRate, node.Number("step_size"), node.Number("gamma")),
+                () => node.Number("gamma") > 1
+                    ? Schedule.BoundedExponential(c.BaseRate, node.Number("gamma"), double.MaxValue, node.Number("step_size"), staircase: true)
+                    : Schedule.Step(c.BaseRate, node.Number("step_size"), node.Number("gamma")),
                 ("initial", "@lr"),
                 ("stepSize", "step_size"),
+                ("interval", "step_size"),
+                ("rate", "gamma"),
                 ("gamma", "gamma")));
 
         yield return new SpecType(
@@ -83,7 +87,9 @@ internal static partial class SpecCatalog
             static (node, c) => SpecErrors.Call(
                 node,
                 c,
-                () => Schedule.Exponential(c.BaseRate, node.PerGroup("gamma", c.Group)),
+                () => node.PerGroup("gamma", c.Group) is var gamma && gamma > 1
+                    ? Schedule.BoundedExponential(c.BaseRate, gamma, double.MaxValue) // PyTorch grows without end: hold the largest double
+                    : Schedule.Exponential(c.BaseRate, gamma),
                 ("initial", "@lr"),
                 ("rate", "gamma")));
 

@@ -103,6 +103,14 @@ internal static partial class SpecCatalog
             }
             else if (IsTorchFactor(child.Type))
             {
+                if (child.Type is "ExponentialLR" or "StepLR" && child.PerGroup("gamma", c.Group) > 1)
+                {
+                    throw SpecErrors.Invalid(
+                        child.Path + ".gamma",
+                        child.PerGroup("gamma", c.Group),
+                        "at most 1 inside a ChainedScheduler: there a growing factor multiplies the others' without end and the rate overflows to infinity at far positions (at the top level, or in a SequentialLR, it holds the largest double instead)");
+                }
+
                 // PyTorch's multiplicative schedulers change the rate by their factor's step ratio: build the factor itself.
                 links[i] = new ChainLink(ChainLinkKind.Factor, BuildChild(child, own with { BaseRate = 1.0 }));
             }

@@ -20,6 +20,26 @@ public class ScheduleSpecTorchTests
         ((Action)(() => ScheduleSpec.Parse(json))).Should().Throw<ScheduleSpecException>().Where(e => e.Path == path).WithMessage(message);
 
     [Fact]
+    public void ExponentialAndStepLR_GammaAboveOne_GrowAsPyTorchThenHoldTheLargestDouble()
+    {
+        // PyTorch's closed forms: ExponentialLR base_lr · gamma^last_epoch, StepLR base_lr · gamma^(last_epoch // step_size);
+        // both accept gamma above 1 and overflow to inf where the power does, where BatchLr holds double.MaxValue.
+        LearningRateSchedule exponential = Rate("""{"lr": 0.01, "schedule": {"type": "ExponentialLR", "gamma": 1.5}}""");
+        LearningRateSchedule step = Rate("""{"lr": 0.01, "schedule": {"type": "StepLR", "step_size": 3, "gamma": 2}}""");
+
+        for (int t = 0; t < 40; t++)
+        {
+            exponential.Evaluate(t).Should().BeApproximately(0.01 * Math.Pow(1.5, t), 1e-12 * 0.01 * Math.Pow(1.5, t), "at step " + t);
+            step.Evaluate(t).Should().BeApproximately(0.01 * Math.Pow(2, t / 3), 1e-12 * 0.01 * Math.Pow(2, t / 3), "at step " + t);
+        }
+
+        // 0.01 · 1.5^t passes double.MaxValue (about 1.8e308) near t = 1762: from there on the value holds it.
+        exponential.Evaluate(2000).Should().Be(double.MaxValue);
+        exponential.Evaluate(1e15).Should().Be(double.MaxValue);
+        step.Evaluate(1e15).Should().Be(double.MaxValue);
+    }
+
+    [Fact]
     public void CosineAnnealingLR_PastTMax_KeepsFollowingPyTorchsRecursion()
     {
         // CosineAnnealingLR.get_lr multiplies lr - eta_min by (1 + cos(π t / T)) / (1 + cos(π (t - 1) / T)) and adds

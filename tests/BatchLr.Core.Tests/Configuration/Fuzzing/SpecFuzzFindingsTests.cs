@@ -13,10 +13,10 @@ public class SpecFuzzFindingsTests
     public static IEnumerable<object[]> Refused() =>
     [
         // Growth without end: lr · gamma^t passes every double at far positions.
-        Case("""{"lr": 0.0078, "clock": "epochs", "schedule": {"type": "ExponentialLR", "gamma": 2.94}}""", "$.schedule.gamma", "*is 2.94; it must be at most 1*grows without bound*"),
-        Case("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 3, "gamma": 1.5}}""", "$.schedule.gamma", "*is 1.5; it must be at most 1*"),
+        Case("""{"lr": 0.0078, "clock": "epochs", "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "ExponentialLR", "gamma": 2.94}]}}""", "$.schedule.schedulers[0].gamma", "*is 2.94; it must be at most 1 inside a ChainedScheduler*"),
+        Case("""{"lr": 0.1, "schedule": {"type": "exponential_decay", "decay_steps": 3, "decay_rate": 1.5}}""", "$.schedule.decay_rate", "*is 1.5; it must be at most 1*"),
         Case("""{"lr": 0.1, "schedule": {"type": "exponential_decay", "decay_rate": 14, "decay_steps": 36.7}}""", "$.schedule.decay_rate", "*is 14; it must be at most 1*"),
-        Case("""{"lr": 0.1, "schedule": {"type": "clamp", "max": 1, "schedule": {"type": "ExponentialLR", "gamma": 34.7}}}""", "$.schedule.schedule.gamma", "*is 34.7*"),
+        Case("""{"lr": 0.1, "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "StepLR", "step_size": 3, "gamma": 34.7}]}}""", "$.schedule.schedulers[0].gamma", "*is 34.7*"),
         Case("""{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "mode": "exp_range", "gamma": 1.001}}""", "$.schedule.gamma", "*is 1.001; it must be at most 1 in ExpRange mode*"),
         Case("""{"lr": 0.1, "schedule": {"type": "cosine_timm", "t_initial": 10, "cycle_decay": 2, "cycle_limit": 2000}}""", "$.schedule.cycle_decay", "*is 2; it must be small enough that the last peak*"),
         Case("""{"lr": 0.1, "schedule": {"type": "MultiStepLR", "milestones": [1, 2, 3], "gamma": 1e200}}""", "$.schedule.gamma", "*small enough that initial · gamma^3*"),
@@ -49,6 +49,9 @@ public class SpecFuzzFindingsTests
     }
 
     [Theory]
+    [InlineData("""{"lr": 0.0078, "clock": "epochs", "schedule": {"type": "ExponentialLR", "gamma": 2.94}}""")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "clamp", "max": 1, "schedule": {"type": "ExponentialLR", "gamma": 34.7}}}""")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": 3, "gamma": 1.5}}""")]
     [InlineData("""{"lr": 0.00048, "schedule": {"type": "cosine_timm", "t_initial": 1e-300, "cycle_mul": 3, "cycle_limit": 2147483647}}""")]
     [InlineData("""{"lr": 5.767723165712468E-05, "schedule": {"type": "ChainedScheduler", "schedulers": [{"type": "MultiStepLR", "milestones": [46], "gamma": 1.7976931348623157E+308}]}}""")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "cosine_timm", "t_initial": 1, "cycle_mul": 1e308, "cycle_limit": 2147483647}}""")]
