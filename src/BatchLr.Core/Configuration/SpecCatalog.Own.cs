@@ -135,9 +135,7 @@ internal static partial class SpecCatalog
                 SpecParameter.Number("lr_min", 0.0).Within(SpecRange.NotNegative),
                 SpecParameter.Number("lb", -7.0),
                 SpecParameter.Number("ub", 3.0),
-                SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
-                SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
-                SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
+                .. TimmCycleParameters(),
                 .. TimmWarmupParameters(),
             ],
             static (node, c) => TimmWarmup(
@@ -155,9 +153,7 @@ internal static partial class SpecCatalog
             [
                 SpecParameter.Number("t_initial").AsPosition().Within(SpecRange.Positive),
                 SpecParameter.Number("lr_min", 0.0).Within(SpecRange.NotNegative),
-                SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
-                SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
-                SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
+                .. TimmCycleParameters(),
                 SpecParameter.Number("k_decay", 1.0).Within(SpecRange.Positive),
                 .. TimmWarmupParameters(),
             ],
@@ -177,9 +173,7 @@ internal static partial class SpecCatalog
                 SpecParameter.Number("t_initial").AsPosition().Within(SpecRange.Positive),
                 SpecParameter.Number("power", 0.5).Within(SpecRange.Positive),
                 SpecParameter.Number("lr_min", 0.0).Within(SpecRange.NotNegative),
-                SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
-                SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
-                SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
+                .. TimmCycleParameters(),
                 SpecParameter.Number("k_decay", 1.0).Within(SpecRange.Positive),
                 .. TimmWarmupParameters(),
             ],
@@ -243,6 +237,14 @@ internal static partial class SpecCatalog
                 return SpecErrors.Call(node, c, () => inner.Scale(NonNegative(node, "factor")), ("factor", "factor"));
             });
     }
+
+    /// <summary>timm's cycle parameters, shared by its cosine, tanh and polynomial schedulers.</summary>
+    private static SpecParameter[] TimmCycleParameters() =>
+    [
+        SpecParameter.Number("cycle_mul", 1.0).Within(SpecRange.AtLeast(1.0)),
+        SpecParameter.Number("cycle_decay", 1.0).Within(SpecRange.Positive),
+        SpecParameter.Integer("cycle_limit", 1).Within(SpecRange.AtLeast(1)),
+    ];
 
     private static SpecParameter[] TimmWarmupParameters() =>
     [
