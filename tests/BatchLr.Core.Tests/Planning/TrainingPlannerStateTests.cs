@@ -156,6 +156,85 @@ public class TrainingPlannerStateTests
     }
 
     [Fact]
+    public void Fingerprint_EachFieldAlone_GivesItsOwnFingerprint()
+    {
+        // Every field a resumed planner depends on goes into the fingerprint: changing any one alone gives a fingerprint no
+        // other configuration here has.
+        static TrainingPlannerOptions With(
+            Action<ReduceOnPlateauOptions>? plateau = null,
+            Action<PlateauBatchSizeOptions>? batchPlateau = null,
+            Func<LearningRateSchedule>? schedule = null,
+            BatchSizeConstraints? constraints = null,
+            Action<TrainingPlannerOptions>? options = null,
+            int groups = 1)
+        {
+            var reduce = new ReduceOnPlateauOptions { Patience = 1, Factor = 0.5 };
+            plateau?.Invoke(reduce);
+            var grow = new PlateauBatchSizeOptions { Patience = 2, Monitor = PlateauMonitor.TrainingLoss, LossWindow = 3 };
+            batchPlateau?.Invoke(grow);
+            LearningRateSchedule rate = schedule?.Invoke() ?? Schedule.CosineAnnealing(0.1, 0.001, 200).WithWarmup(20);
+            var built = new TrainingPlannerOptions
+            {
+                Schedule = new OptimizerSchedule([.. System.Linq.Enumerable.Repeat(rate, groups)]).WithPlateau(reduce),
+                BatchSize = BatchSizePolicy.OnPlateau(BatchSizePolicy.Geometric(16, 2, 1, 256, ProgressClock.Epochs, constraints), grow),
+                Scaling = LearningRateScaling.SquareRoot(16),
+                DatasetSize = 640,
+                MaxMicroBatchSize = 48,
+                Duration = TrainingDuration.Epochs(6),
+                EvaluationInterval = TrainingDuration.Epochs(0.5),
+            };
+            options?.Invoke(built);
+            return built;
+        }
+
+        var variants = new Dictionary<string, TrainingPlannerOptions>
+        {
+            ["base"] = With(),
+            ["two groups"] = With(groups: 2),
+            ["schedule past 1e6"] = With(schedule: () => Schedule.Sequence([Schedule.CosineAnnealing(0.1, 0.001, 200).WithWarmup(20), Schedule.Constant(0.002)], [2_000_000], restartClocks: false)),
+            ["plateau mode"] = With(plateau: o => o.Mode = PlateauMode.Max),
+            ["plateau patience"] = With(plateau: o => o.Patience = 4),
+            ["plateau threshold"] = With(plateau: o => o.Threshold = 0.01),
+            ["plateau threshold mode"] = With(plateau: o => o.ThresholdMode = ThresholdMode.Absolute),
+            ["plateau cooldown"] = With(plateau: o => o.Cooldown = 2),
+            ["plateau monitor"] = With(plateau: o => o.Monitor = PlateauMonitor.TrainingLoss),
+            ["plateau loss window"] = With(plateau: o => o.LossWindow = 7),
+            ["plateau factor"] = With(plateau: o => o.Factor = 0.25),
+            ["plateau eps"] = With(plateau: o => o.Eps = 1e-3),
+            ["plateau minimum rate"] = With(plateau: o => o.MinLearningRates = [1e-4]),
+            ["batch plateau patience"] = With(batchPlateau: o => o.Patience = 5),
+            ["batch plateau factor"] = With(batchPlateau: o => o.Factor = 4),
+            ["batch plateau window"] = With(batchPlateau: o => o.LossWindow = 9),
+            ["batch minimum"] = With(constraints: new BatchSizeConstraints(minimum: 8)),
+            ["batch maximum"] = With(constraints: new BatchSizeConstraints(maximum: 128)),
+            ["batch multiple"] = With(constraints: new BatchSizeConstraints(multiple: 8)),
+            ["batch replicas"] = With(constraints: new BatchSizeConstraints(replicas: 2)),
+            ["batch elastic"] = With(constraints: new BatchSizeConstraints(elasticReplicaCounts: [1, 2])),
+            ["linear scaling"] = With(options: o => o.Scaling = LearningRateScaling.Linear(16)),
+            ["scaling reference"] = With(options: o => o.Scaling = LearningRateScaling.SquareRoot(32)),
+            ["noise adaptive"] = With(options: o => o.BatchSize = BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 16 })),
+            ["goodput"] = With(options: o => o.BatchSize = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 16 })),
+            ["dataset"] = With(options: o => o.DatasetSize = 641),
+            ["micro-batch"] = With(options: o => o.MaxMicroBatchSize = 32),
+            ["noise decay"] = With(options: o => o.NoiseDecay = 0.99),
+            ["epoch boundary"] = With(options: o => o.EpochBoundary = EpochBoundary.Keep),
+            ["regrowth"] = With(options: o => o.MicroBatchRegrowthInterval = 10),
+            ["duration"] = With(options: o => o.Duration = TrainingDuration.Epochs(7)),
+            ["evaluation"] = With(options: o => o.EvaluationInterval = TrainingDuration.Epochs(0.25)),
+        };
+
+        var fingerprints = new Dictionary<string, string>();
+        foreach ((string name, TrainingPlannerOptions options) in variants)
+        {
+            string fingerprint = new TrainingPlanner(options).State.Fingerprint!;
+            fingerprints.Should().NotContainValue(fingerprint, name + " must differ from every other variant");
+            fingerprints[name] = fingerprint;
+        }
+
+        new TrainingPlanner(With()).State.Fingerprint.Should().Be(fingerprints["base"], "the same configuration built twice");
+    }
+
+    [Fact]
     public void Constructor_StateOfAnotherVersion_IsRefused()
     {
         TrainingPlannerState state = new TrainingPlanner(Composed()).State with { Version = 99 };
