@@ -111,4 +111,51 @@ public class BatchPlanTests
     {
         ((Action)(() => BatchPlan.Create(8, 8, 1, 0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("minAccumulationSteps");
     }
+
+    [Theory]
+    [InlineData(0, 8, 1, 1, "globalBatchSize")]
+    [InlineData(8, 0, 1, 1, "maxMicroBatchSize")]
+    [InlineData(8, 8, 0, 1, "replicas")]
+    [InlineData(8, 8, 1, 0, "minAccumulationSteps")]
+    public void Create_NotPositive_ThrowsNamingTheParameter(int global, int micro, int replicas, int minAccumulation, string parameter)
+    {
+        Action act = () => BatchPlan.Create(global, micro, replicas, minAccumulation);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(parameter).WithMessage("*greater than zero*");
+    }
+
+    [Fact]
+    public void ToString_SaysReplicasAndTheShorterLastMicroBatch()
+    {
+        // 126 over 2 replicas is 63 each, in micro-batches of at most 32: 32 then 31.
+        BatchPlan.Create(126, 32, replicas: 2).ToString().Should().Be("126 = 2 replicas x 2 x 32 (last 31)");
+        BatchPlan.Create(64, 32).ToString().Should().Be("64 = 1 replica x 2 x 32");
+    }
+
+    [Fact]
+    public void GetMicroBatchSize_IndexPastTheLast_NamesTheRange()
+    {
+        Action act = () => BatchPlan.Create(64, 32).GetMicroBatchSize(2);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("index").WithMessage("*from 0 to 1*");
+    }
+
+    [Fact]
+    public void Equals_PlansThatDifferInAnySplit_AreUnequal()
+    {
+        BatchPlan[] plans =
+        [
+            BatchPlan.Create(64, 64), BatchPlan.Create(64, 32), BatchPlan.Create(64, 64, replicas: 2), BatchPlan.Create(63, 32),
+            BatchPlan.Create(62, 32), BatchPlan.Create(32, 32), BatchPlan.Create(96, 32), BatchPlan.Create(64, 64, minAccumulationSteps: 3),
+        ];
+
+        for (int i = 0; i < plans.Length; i++)
+        {
+            for (int j = 0; j < plans.Length; j++)
+            {
+                (plans[i] == plans[j]).Should().Be(i == j, $"{plans[i]} against {plans[j]}");
+                (plans[i] != plans[j]).Should().Be(i != j);
+            }
+        }
+    }
 }

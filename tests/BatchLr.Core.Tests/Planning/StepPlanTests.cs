@@ -77,4 +77,52 @@ public class StepPlanTests
         empty.GroupCount.Should().Be(0);
         ((Action)(() => _ = empty.LearningRate)).Should().Throw<InvalidOperationException>().WithMessage("*TrainingPlanner.Plan*");
     }
+
+    [Fact]
+    public void Equals_FirstPlansThatDifferInOneFlagOrShape_AreNotEqual()
+    {
+        static StepPlan First(Action<TrainingPlannerOptions>? change = null, bool momentum = false, int groups = 1)
+        {
+            LearningRateSchedule rate = Schedule.Constant(0.1);
+            var options = new TrainingPlannerOptions
+            {
+                Schedule = momentum
+                    ? new OptimizerSchedule([.. System.Linq.Enumerable.Repeat(rate, groups)], [.. System.Linq.Enumerable.Repeat(Schedule.Constant(0.9), groups)])
+                    : new OptimizerSchedule([.. System.Linq.Enumerable.Repeat(rate, groups)]),
+                BatchSize = BatchSizePolicy.Fixed(12),
+            };
+            change?.Invoke(options);
+            return new TrainingPlanner(options).Plan();
+        }
+
+        StepPlan plain = First();
+        StepPlan[] others =
+        [
+            First(o => o.EvaluationInterval = TrainingDuration.Steps(1)),   // only IsEvaluationPoint differs
+            First(o => o.Duration = TrainingDuration.Steps(1)),            // IsLastStep (and the evaluation point of the last step)
+            First(momentum: true),                                         // HasMomentum
+            First(groups: 2),                                              // GroupCount
+        ];
+
+        plain.Should().Be(First());
+        foreach (StepPlan other in others)
+        {
+            plain.Should().NotBe(other);
+            (plain == other).Should().BeFalse();
+        }
+
+        plain.HasMomentum.Should().BeFalse();
+        others[2].HasMomentum.Should().BeTrue();
+        others[0].IsEvaluationPoint.Should().BeTrue();
+        others[1].IsLastStep.Should().BeTrue();
+    }
+
+    [Fact]
+    public void GetHashCode_OfAnEmptyPlan_NeedsNoRate()
+    {
+        StepPlan empty = default;
+
+        empty.GetHashCode().Should().Be(default(StepPlan).GetHashCode());
+        empty.HasMomentum.Should().BeFalse();
+    }
 }
