@@ -170,6 +170,135 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Families_BadScalarsNoOtherCheckCatches_ThrowNamingParameterValueAndRule()
+    {
+        // Each value passes every other check of its factory (an infinite end is not compared, a zero rate is not above 1),
+        // so the factory's own check on that parameter is the only thing that refuses it.
+        Rejects(() => Schedule.Anneal(1, double.PositiveInfinity, 5, AnnealShape.Linear), "end", "*'end' is Infinity; it must be a finite number.*");
+        Rejects(() => Schedule.Anneal(0, 1, 5, AnnealShape.Exponential), "start", "*'start' is 0; it must be a finite number greater than zero.*");
+        Rejects(() => Schedule.CosineAnnealing(1, -0.1, 10), "minimum", "*'minimum' is -0.1; it must be a finite number zero or more.*");
+        Rejects(() => Schedule.CosineWithMinRatio(-1, 0.5, 10), "initial", "*'initial' is -1; it must be a finite number zero or more.*");
+        Rejects(() => Schedule.CosineWithMinRatio(1, 0.5, 0), "duration", "*'duration' is 0; it must be a finite number greater than zero.*");
+        Rejects(() => Schedule.Polynomial(double.NaN, 0, 10), "initial", "*'initial' is NaN; it must be a finite number.*");
+        Rejects(() => Schedule.Polynomial(1, double.NegativeInfinity, 10), "end", "*'end' is -Infinity; it must be a finite number.*");
+        Rejects(() => Schedule.Exponential(double.PositiveInfinity, 0.5), "initial", "*'initial' is Infinity; it must be a finite number.*");
+        Rejects(() => Schedule.BoundedExponential(double.NaN, 0.5, 0), "initial", "*'initial' is NaN; it must be a finite number.*");
+        Rejects(() => Schedule.BoundedExponential(1, 0, 0), "rate", "*'rate' is 0; it must be a finite number greater than zero.*");
+        Rejects(() => Schedule.BoundedExponential(1, 0.5, 0, interval: 0), "interval", "*'interval' is 0; it must be a finite number greater than zero.*");
+        Rejects(() => Schedule.InverseSqrt(double.NaN, 10), "initial", "*'initial' is NaN; it must be a finite number.*");
+        Rejects(() => Schedule.TanhDecay(new RestartsOptions { MaxValue = 1, Period = 5 }, lower: double.NaN), "lower", "*'lower' is NaN; it must be a finite number.*");
+        Rejects(() => Schedule.TanhDecay(new RestartsOptions { MaxValue = 1, Period = 5 }, lower: double.NegativeInfinity), "lower", "*'lower' is -Infinity; it must be a finite number.*");
+        Rejects(() => Schedule.TanhDecay(new RestartsOptions { MaxValue = 1, Period = 5 }, upper: double.PositiveInfinity), "upper", "*'upper' is Infinity; it must be a finite number.*");
+    }
+
+    [Fact]
+    public void BoundedExponential_RateOneNegativeInitial_IsAcceptedAndConstant()
+    {
+        // Only a rate above 1 grows a negative value toward negative infinity. At rate 1, initial · 1^t = -2 everywhere, and the
+        // ceiling (rate >= 1 clips with min, as optax) keeps min(-2, -1) = -2.
+        var schedule = Schedule.BoundedExponential(-2, 1, -1);
+
+        schedule.Evaluate(0).Should().Be(-2);
+        schedule.Evaluate(1e6).Should().Be(-2);
+    }
+
+    [Fact]
+    public void Lists_RepeatedPointOrMilestone_IsRejectedAsNotStrictlyAscending()
+    {
+        var s = Schedule.Constant(1);
+        Rejects(() => Schedule.PiecewiseLinear([0, 1, 1], [1, 2, 3]), "positions[2]", "*'positions[2]' is 1; it must be greater than the value before it, 1*");
+        Rejects(() => Schedule.Sequence([s, s, s], [2, 2]), "milestones[1]", "*'milestones[1]' is 2; it must be greater than the value before it, 2*");
+    }
+
+    [Fact]
+    public void Wrappers_NullSchedule_ThrowArgumentNullExceptionNamingIt()
+    {
+        LearningRateSchedule none = null!;
+        Action[] calls = [() => none.WithWarmup(5), () => none.Clamp(0, 1), () => none.Scale(2), () => none.On(ProgressClock.Steps), () => none.Tabulate(3)];
+
+        foreach (Action call in calls)
+        {
+            call.Should().Throw<ArgumentNullException>().WithParameterName("schedule");
+        }
+    }
+
+    [Fact]
+    public void Wrappers_BadArgumentsNoOtherCheckCatches_ThrowNamingParameterValueAndRule()
+    {
+        // NaN times the schedule's magnitude is NaN too, but the rule broken is finiteness, not the size of the product.
+        var s = Schedule.Constant(1);
+        Rejects(() => s.WithWarmup(5, shape: (AnnealShape)9), "shape", "*'shape' is 9; it must be one of Linear, Cosine, OneMinusSqrt, Exponential*");
+        Rejects(() => s.Scale(double.NaN), "factor", "*'factor' is NaN; it must be a finite number.*");
+        Rejects(() => Schedule.Sequence([], []), "schedules", "*'schedules' is empty; it must hold at least one schedule.*");
+        Rejects(() => Schedule.Product(), "factors", "*'factors' is empty; it must hold at least one schedule.*");
+    }
+
+    [Fact]
+    public void SequenceAndProduct_OneSchedule_ReturnTheScheduleItself()
+    {
+        // Joining or multiplying a single schedule is that schedule: no wrapper, so no extra call per evaluation.
+        LearningRateSchedule s = Schedule.Linear(1, 0, 10);
+
+        Schedule.Sequence([s], []).Should().BeSameAs(s);
+        Schedule.Product(s).Should().BeSameAs(s);
+    }
+
+    [Fact]
+    public void Options_Null_ThrowArgumentNullExceptionNamingOptions()
+    {
+        Action[] calls =
+        [
+            () => Schedule.CosineWithRestarts(null!),
+            () => Schedule.Cyclic(null!),
+            () => Schedule.OneCycle(null!),
+            () => Schedule.WarmupStableDecay(null!),
+        ];
+
+        foreach (Action call in calls)
+        {
+            call.Should().Throw<ArgumentNullException>().WithParameterName("options");
+        }
+    }
+
+    [Fact]
+    public void RestartsOptions_NegativeMaxValue_IsRejected()
+    {
+        Rejects(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = -1, Period = 5 }), "options", "*'options.MaxValue' is -1; it must be a finite number zero or more*");
+    }
+
+    [Fact]
+    public void RestartsOptions_GrowingPeakWithoutLimit_IsRejectedEvenFromZero()
+    {
+        // The rule is on CycleDecay, whatever the first peak: a decay above 1 with no CycleLimit is refused with MaxValue 0 too.
+        Rejects(() => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 0, Period = 5, CycleDecay = 2 }), "options", "*'options.CycleDecay' is 2; it must be at most 1 when CycleLimit is null*");
+    }
+
+    [Fact]
+    public void RestartsOptions_LastPeakOverflows_MessageGivesItsExponent()
+    {
+        // 400 cycles: the last peak is 1 · 10^(400 - 1) = 10^399, past the largest double (about 1.8e308).
+        Rejects(
+            () => Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1, Period = 5, CycleDecay = 10, CycleLimit = 400 }),
+            "options",
+            "*'options.CycleDecay' is 10; it must be small enough that the last peak, MaxValue · CycleDecay^(CycleLimit - 1) = 1 · CycleDecay^399, is finite*");
+    }
+
+    [Fact]
+    public void CyclicOptions_UndefinedScaleMode_IsRejected()
+    {
+        Rejects(() => Schedule.Cyclic(new CyclicOptions { MaxLearningRate = 1, ScaleMode = (CyclicScaleMode)7 }), "options", "*'options.ScaleMode' is 7; it must be Cycle, Iterations or null*");
+    }
+
+    [Fact]
+    public void Cyclic_BuiltInScale_HasAKnownMagnitudeThatScaleChecks()
+    {
+        // Triangular stays within [base, max] = [0.1, 10], so scaling by 1e308 would reach 1e309, past the largest double.
+        var schedule = Schedule.Cyclic(new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 10, StepSizeUp = 5 });
+
+        Rejects(() => schedule.Scale(1e308), "factor", "*'factor' is 1E+308; it must be small enough that factor times the schedule's largest magnitude, 10, is finite*");
+    }
+
+    [Fact]
     public void MultiStep_UnsortedMilestones_AreSortedAsPyTorchDoes()
     {
         // PyTorch's MultiStepLR counts milestones with a Counter and bisects their sorted list.
