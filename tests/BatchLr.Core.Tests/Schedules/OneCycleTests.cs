@@ -88,4 +88,40 @@ public class OneCycleTests : ScheduleConformanceTests
         Approx.Equal(0.5, schedule.Evaluate(10));
         Approx.Equal(0.5, schedule.Evaluate(1e6));
     }
+
+    [Theory]
+    [InlineData(100, 0.3, 0, 1e4, 0.85, 0.95, false, "'options.DivFactor' is 0; it must be a finite number greater than zero.")]
+    [InlineData(100, 0.3, 25, 0, 0.85, 0.95, false, "'options.FinalDivFactor' is 0; it must be a finite number greater than zero.")]
+    [InlineData(0, 0.3, 25, 1e4, 0.85, 0.95, false, "'options.TotalSteps' is 0; it must be a finite number greater than zero.")]
+    [InlineData(100, 0, 25, 1e4, 0.85, 0.95, false, "'options.PctStart' is 0; it must be strictly between 0 and 1.")]
+    [InlineData(100, 1, 25, 1e4, 0.85, 0.95, false, "'options.PctStart' is 1; it must be strictly between 0 and 1.")]
+    [InlineData(100, 0.3, 25, 1e4, -0.5, 0.95, false, "'options.BaseMomentum' is -0.5; it must be a finite number zero or more.")]
+    [InlineData(100, 0.3, 25, 1e4, 0.85, 0.8, false, "'options.MaxMomentum' is 0.8; it must be finite and no less than BaseMomentum, 0.85.")]
+    [InlineData(100, 0.3, 25, 1e4, 0.85, double.PositiveInfinity, false, "'options.MaxMomentum' is Infinity; it must be finite and no less than BaseMomentum, 0.85.")]
+    [InlineData(100, 0.3, 1, 5e-324, 0.85, 0.95, false, "'options.FinalDivFactor' is 5E-324; it must be large enough that the final rate, MaxLearningRate / DivFactor / FinalDivFactor, is finite.")]
+    [InlineData(4, 0.25, 25, 1e4, 0.85, 0.95, false, "'options.TotalSteps' is 4; it must be large enough that every phase is longer than zero with PctStart 0.25.")]
+    [InlineData(4, 0.25, 25, 1e4, 0.85, 0.95, true, "'options.TotalSteps' is 4; it must be large enough that every phase is longer than zero with PctStart 0.25.")]
+    public void OneCycle_OneBrokenOption_MessageIsThatRuleAlone(double totalSteps, double pctStart, double divFactor, double finalDivFactor, double baseMomentum, double maxMomentum, bool threePhase, string rule)
+    {
+        // One broken option is one line: a zero DivFactor or FinalDivFactor is not also reported as an infinite rate (the
+        // divisor rule says it all), a bad TotalSteps or PctStart is not also reported as a phase of no length. 1 / 5e-324
+        // overflows, so that FinalDivFactor is positive yet too small. With TotalSteps 4 and PctStart 0.25 the warmup ends at
+        // 0.25 · 4 - 1 = 0, a phase of no length; in three phases the second ends there too (2 · 0.25 · 4 - 2 = 0), still one line.
+        var options = new OneCycleOptions
+        {
+            MaxLearningRate = 1, TotalSteps = totalSteps, PctStart = pctStart, DivFactor = divFactor, FinalDivFactor = finalDivFactor,
+            BaseMomentum = baseMomentum, MaxMomentum = maxMomentum, ThreePhase = threePhase,
+        };
+
+        ((Action)(() => Schedule.OneCycle(options))).Should().Throw<ArgumentException>().WithParameterName("options").WithMessage(rule + " (Parameter 'options')");
+    }
+
+    [Fact]
+    public void OneCycleMomentum_EqualBaseAndMax_IsAConstantMomentum()
+    {
+        // MaxMomentum must be no less than BaseMomentum: equal is allowed, and every phase anneals 0.9 to 0.9.
+        var schedule = Schedule.OneCycleMomentum(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 10, BaseMomentum = 0.9, MaxMomentum = 0.9 });
+
+        Approx.Sequence(schedule, Approx.Repeat(0.9, 12).ToArray());
+    }
 }

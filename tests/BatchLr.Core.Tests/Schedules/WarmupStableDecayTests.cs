@@ -92,4 +92,14 @@ public class WarmupStableDecayTests : ScheduleConformanceTests
             .WithMessage("*'options.DecaySteps' is 0; it must be a finite number greater than zero*")
             .WithMessage("*'options.DecayShape' is Exponential; it must be Linear, Cosine or OneMinusSqrt*");
     }
+
+    [Fact]
+    public void WarmupStableDecay_ExponentialWarmupOrRatioAboveOne_IsRejectedWithTheRule()
+    {
+        Action exponential = () => Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = 1, DecaySteps = 10, WarmupShape = AnnealShape.Exponential });
+        Action ratio = () => Schedule.WarmupStableDecay(new WarmupStableDecayOptions { PeakValue = 1, DecaySteps = 10, MinRatio = 1.5 });
+
+        exponential.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*'options.WarmupShape' is Exponential; it must be Linear, Cosine or OneMinusSqrt.*");
+        ratio.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*'options.MinRatio' is 1.5; it must be between 0 and 1.*");
+    }
 }

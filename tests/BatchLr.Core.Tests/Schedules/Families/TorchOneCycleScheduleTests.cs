@@ -44,4 +44,47 @@ public class TorchOneCycleScheduleTests : ScheduleConformanceTests
         schedule.Evaluate(39.5).Should().Be(schedule.Evaluate(39));
         Approx.Equal(((Peak - Initial) * (4 / 9.0)) + Initial, schedule.Evaluate(4), because: "_annealing_linear: (end - start) · pct + start");
     }
+
+    [Fact]
+    public void OneCycleThroughTotal_NullOptions_ThrowsNamingOptions()
+    {
+        ((Action)(() => Schedule.OneCycleThroughTotal(null!, momentum: false))).Should().Throw<ArgumentNullException>().WithParameterName("options");
+    }
+
+    [Theory]
+    [InlineData(2.5, 0.3, AnnealShape.Cosine, 25, "'options.TotalSteps' is 2.5; it must be a whole number 1 or more.")]
+    [InlineData(double.PositiveInfinity, 0.3, AnnealShape.Cosine, 25, "'options.TotalSteps' is Infinity; it must be a whole number 1 or more.")]
+    [InlineData(10, 0.3, AnnealShape.OneMinusSqrt, 25, "'options.AnnealStrategy' is OneMinusSqrt; it must be Cosine or Linear.")]
+    [InlineData(4, 0.25, AnnealShape.Cosine, 5e-324, "'options.DivFactor' is 5E-324; it must be large enough that the initial rate, MaxLearningRate / DivFactor, is finite.")]
+    public void OneCycleThroughTotal_BrokenOption_MessageIsThatRuleAlone(double totalSteps, double pctStart, AnnealShape strategy, double divFactor, string rule)
+    {
+        // 1 / 5e-324 overflows. With TotalSteps 4 and PctStart 0.25 the first phase would also end at step 0, but a broken option
+        // is reported before the phases are looked at, so the message has that option's rule only.
+        var options = new OneCycleOptions { MaxLearningRate = 1, TotalSteps = totalSteps, PctStart = pctStart, AnnealStrategy = strategy, DivFactor = divFactor };
+
+        ((Action)(() => Schedule.OneCycleThroughTotal(options, momentum: false))).Should().Throw<ArgumentException>().WithParameterName("options").WithMessage(rule + " (Parameter 'options')");
+    }
+
+    [Fact]
+    public void OneCycleThroughTotal_OneStep_IsTheFinalRateAsPyTorch()
+    {
+        // PyTorch, total_steps 1, pct_start 0.3: phase ends 0.3 · 1 - 1 = -0.7 and 0; step 0 is past the first, so the last phase
+        // runs with pct = (0 - -0.7) / (0 - -0.7) = 1: _annealing_cos(max, final, 1) = final = 1 / 25 / 1e4.
+        var options = new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 1 };
+
+        Approx.Equal(1.0 / 25 / 1e4, Schedule.OneCycleThroughTotal(options, momentum: false).Evaluate(0));
+    }
+
+    [Fact]
+    public void OneCycleThroughTotal_PctStartOne_RisesOverTheWholeCycleAsPyTorch()
+    {
+        // PyTorch, total_steps 10, pct_start 1: both phases end at step 9, so steps 0 to 9 anneal initial → max with pct = t / 9.
+        static double Cos(double start, double end, double pct) => end + ((start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1));
+        LearningRateSchedule schedule = Schedule.OneCycleThroughTotal(new OneCycleOptions { MaxLearningRate = 1, TotalSteps = 10, PctStart = 1 }, momentum: false);
+
+        for (int t = 0; t <= 9; t++)
+        {
+            Approx.Equal(Cos(1.0 / 25, 1, t / 9.0), schedule.Evaluate(t));
+        }
+    }
 }
