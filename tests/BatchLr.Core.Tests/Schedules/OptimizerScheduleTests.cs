@@ -173,4 +173,60 @@ public class OptimizerScheduleTests
         ((Action)(() => optimizer.GetLearningRate(1, default))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group").WithMessage("*'group' is 1*from 0 to 0*");
         ((Action)(() => optimizer.GetLearningRate(-1, default))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group");
     }
+
+    [Fact]
+    public void Constructor_EmptyLists_MessageSaysOneSchedulePerGroup()
+    {
+        ((Action)(() => _ = new OptimizerSchedule([]))).Should().Throw<ArgumentException>().WithParameterName("learningRates")
+            .WithMessage("'learningRates' is empty; it must hold one schedule per parameter group.*");
+        ((Action)(() => _ = new OptimizerSchedule([Schedule.Constant(1)], []))).Should().Throw<ArgumentException>().WithParameterName("momentum")
+            .WithMessage("'momentum' is empty; it must hold one schedule per parameter group.*");
+    }
+
+    [Fact]
+    public void ConstantWithPlateau_NullRates_ThrowsNamingLearningRates()
+    {
+        ((Action)(() => OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions(), null!))).Should().Throw<ArgumentNullException>().WithParameterName("learningRates");
+    }
+
+    [Fact]
+    public void PeakLearningRate_SeveralGroups_IsTheLargestScheduleMagnitudeTimesItsFactor()
+    {
+        // Closed form: max(0.1, max(|0|, |0.3|)) = 0.3. Constant rates: schedules of 1 times factors 0.1 and 0.5, so 0.5.
+        new OptimizerSchedule([Schedule.Constant(0.1), Schedule.Linear(0, 0.3, 10)]).PeakLearningRate.Should().Be(0.3);
+        OptimizerSchedule.ConstantWithPlateau(new ReduceOnPlateauOptions(), [0.1, 0.5]).PeakLearningRate.Should().Be(0.5);
+    }
+
+    [Fact]
+    public void Momentum_BadGroup_ThrowsNamingGroup()
+    {
+        var optimizer = new OptimizerSchedule([Schedule.Constant(0.1)], [Schedule.Constant(0.9)]);
+
+        ((Action)(() => optimizer.GetMomentum(1, default))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group").WithMessage("*'group' is 1*from 0 to 0*");
+        ((Action)(() => optimizer.GetMomentumAt(1, 0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group");
+        ((Action)(() => optimizer.GetMomentumAt(1, default, 0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group");
+        ((Action)(() => optimizer.GetLearningRateAt(1, default, 0, [1.0]))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("group");
+    }
+
+    [Fact]
+    public void GetMomentumAtPosition_WithoutMomentum_Throws()
+    {
+        var optimizer = new OptimizerSchedule([Schedule.Constant(0.1)]);
+
+        ((Action)(() => optimizer.GetMomentumAt(0, default, 0))).Should().Throw<InvalidOperationException>().WithMessage("*HasMomentum*");
+    }
+
+    [Fact]
+    public void AtExplicitPosition_ReadsThePositionAndAtNaNTheProgress()
+    {
+        // Linear 1 → 0 over 10: at position 5 it is 0.5, at step 2 (a NaN position) 0.8; the rate is then times the factor 0.5.
+        // Momentum linear 0.9 → 0.8 over 10: 0.85 at 5, 0.88 at step 2.
+        var optimizer = new OptimizerSchedule([Schedule.Linear(1, 0, 10)], [Schedule.Linear(0.9, 0.8, 10)]);
+        TrainingProgress progress = TrainingProgress.AtStep(2);
+
+        Approx.Equal(0.5 * 0.5, optimizer.GetLearningRateAt(0, progress, 5, [0.5]));
+        Approx.Equal(0.8 * 0.5, optimizer.GetLearningRateAt(0, progress, double.NaN, [0.5]));
+        Approx.Equal(0.85, optimizer.GetMomentumAt(0, progress, 5));
+        Approx.Equal(0.88, optimizer.GetMomentumAt(0, progress, double.NaN));
+    }
 }
