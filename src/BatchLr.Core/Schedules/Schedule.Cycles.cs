@@ -105,9 +105,9 @@ public static partial class Schedule
         ValidateOneCycle(options);
         double high = options.MaxMomentum;
         double low = options.BaseMomentum;
-        return options.ThreePhase
-            ? OneCyclePhases(options, [high, low, high, high])
-            : OneCyclePhases(options, [high, low, high]);
+
+        // Two phases read the first three values, high → low → high; three phases hold high in the last.
+        return OneCyclePhases(options, [high, low, high, high]);
     }
 
     /// <summary>Creates a warmup–stable–decay schedule (Hu et al. 2024; Hugging Face's <c>warmup_stable_decay</c>).</summary>
@@ -136,9 +136,11 @@ public static partial class Schedule
         double peak = options.PeakValue;
         double floor = peak * options.MinRatio;
         LearningRateSchedule decay = new AnnealSchedule(peak, floor, options.DecaySteps, options.DecayShape);
+        // Stryker disable once Conditional,Equality : at StableSteps 0 the sequence's milestone 0 hands every position t >= 0 to decay at t - 0, its Peak is max(peak, decay.Peak) = peak = decay.Peak and its clock is decay's: the same schedule, the test only saves a wrapper
         LearningRateSchedule body = options.StableSteps > 0
             ? new SequenceSchedule([new ConstantSchedule(peak), decay], [options.StableSteps], restartClocks: true)
             : decay;
+        // Stryker disable once Conditional,Equality : a warmup of duration 0 hands every position t >= 0 to body at t - 0, its Peak is max(floor, body(0), body.Peak) = body.Peak (floor <= peak) and its clock is body's: the same schedule, the test only saves a wrapper
         return options.WarmupSteps > 0
             ? new WarmupSchedule(body, options.WarmupSteps, floor, options.WarmupShape, WarmupMode.Prefix)
             : body;
@@ -155,7 +157,7 @@ public static partial class Schedule
         check.Positive(options.CycleDecay, nameof(options.CycleDecay));
         check.Require(options.AmplitudeDecay is >= 0 and <= 1, nameof(options.AmplitudeDecay), options.AmplitudeDecay, "between 0 and 1 inclusive");
         check.Require(options.CycleLimit is null or >= 1, nameof(options.CycleLimit), options.CycleLimit, "1 or more, or null for no limit");
-        if (options.CycleDecay > 1 && double.IsFinite(options.CycleDecay) && options.CycleLimit is not < 1 && options.MaxValue >= 0 && double.IsFinite(options.MaxValue))
+        if (options.CycleDecay > 1 && double.IsFinite(options.CycleDecay) && options.MaxValue >= 0 && double.IsFinite(options.MaxValue))
         {
             // A peak that grows at each restart must stop growing: at the cycle limit, and while the last peak is finite.
             check.Require(
@@ -245,8 +247,12 @@ public static partial class Schedule
     private static void RequireFiniteOneCycleEnds(OptionsValidation check, OneCycleOptions options)
     {
         double initial = options.MaxLearningRate / options.DivFactor;
+
+        // A MaxLearningRate that breaks its own rule is reported by that rule alone, not also as an infinite initial rate.
+        // Stryker disable once Equality : at MaxLearningRate 0 the initial rate 0 / DivFactor is 0 for every DivFactor > 0, finite, so > 0 and >= 0 give the same check
+        bool maxBroken = !(options.MaxLearningRate > 0);
         check.Require(
-            !(options.DivFactor > 0) || !(options.MaxLearningRate > 0) || double.IsFinite(initial),
+            !(options.DivFactor > 0) || maxBroken || double.IsFinite(initial),
             nameof(options.DivFactor),
             options.DivFactor,
             "large enough that the initial rate, MaxLearningRate / DivFactor, is finite");
@@ -325,7 +331,8 @@ public static partial class Schedule
         {
             double high = options.MaxMomentum;
             double low = options.BaseMomentum;
-            values = options.ThreePhase ? [high, low, high, high] : [high, low, high];
+            // Two phases read the first three values, high → low → high; three phases hold high in the last.
+            values = [high, low, high, high];
         }
         else
         {
