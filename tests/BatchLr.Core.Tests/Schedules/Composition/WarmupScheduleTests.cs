@@ -182,6 +182,18 @@ public class WarmupScheduleTests : ScheduleConformanceTests
         }
     }
 
+    [Theory]
+    [InlineData(WarmupMode.Prefix)]
+    [InlineData(WarmupMode.Overlap)]
+    public void WithWarmup_AtTheEndOfTheWarmup_IsTheScheduleBitForBit(WarmupMode mode)
+    {
+        // From its duration on, the warmup follows the schedule. The rise's formula at p = 1 would not land there:
+        // 0.7 + (0.001 - 0.7) · 1 rounds to 0.0010000000000000009, not 0.001.
+        var schedule = Schedule.Constant(0.001).WithWarmup(4, startValue: 0.7, mode: mode);
+
+        schedule.Evaluate(4).Should().Be(0.001);
+    }
+
     private static double Rise(AnnealShape shape, double p) => shape switch
     {
         AnnealShape.Linear => p,
