@@ -63,9 +63,13 @@ internal sealed class ChainedSchedule : LearningRateSchedule
     /// <summary>Gets the index of the last scheduler that sets the rate, or -1.</summary>
     public int LastOverwrite => _overwrite;
 
-    /// <summary>Returns whether PyTorch's cosine adds at this step instead of multiplying: the step after a trough, <c>(t - 1 - T) mod 2T = 0</c>.</summary>
+    /// <summary>
+    /// Returns whether PyTorch's cosine adds at this step instead of multiplying: the step after a trough, <c>(t - 1 - T) mod 2T = 0</c>
+    /// with <c>t ≥ 1</c>, that is <c>(t - 1) mod 2T = T</c> for a whole <c>T</c>. The remainder equals the whole number <c>T</c> only
+    /// at a whole <c>t</c>, and is negative below <c>t = 1</c>, so no other test is needed.
+    /// </summary>
     internal static bool AfterTrough(double t, double period) =>
-        period == Math.Floor(period) && t >= 1 && t == Math.Floor(t) && (t - 1 - period) >= 0 && (t - 1 - period) % (2 * period) == 0;
+        period == Math.Floor(period) && (t - 1) % (2 * period) == period;
 
     /// <summary>The cosine factor <c>w(t) = (1 + cos(π t / T)) / 2</c>.</summary>
     internal static double Wave(double t, double period) => (1.0 + Math.Cos(Math.PI * t / period)) / 2.0;
@@ -119,6 +123,7 @@ internal sealed class ChainedSchedule : LearningRateSchedule
         {
             if (i != _cosine)
             {
+                // Stryker disable once Equality : inside i != _cosine, i < _cosine and i <= _cosine are the same test
                 result *= Since(_links[i].Schedule!, i < _cosine ? t0 : t0 - 1, position);
             }
         }

@@ -35,9 +35,9 @@ internal sealed class WarmupSchedule(LearningRateSchedule inner, double duration
             AnnealShape.Cosine => 0.5 * (1.0 - Math.Cos(Math.PI * p)),
             _ => 1.0 - Math.Sqrt(1.0 - p),
         };
-        double value = shape == AnnealShape.Cosine
-            ? start + ((_target - start) * 0.5 * (1.0 - Math.Cos(Math.PI * p))) // the association of the original, kept bit for bit
-            : start + ((_target - start) * rise);
+        // For the cosine this is the original's start + (T - start) · 0.5 · (1 - cos(π p)) bit for bit: halving is exact, so
+        // ((T - start) · 0.5) · c and (T - start) · (0.5 · c) round the same product (short of subnormal numbers).
+        double value = start + ((_target - start) * rise);
         return Families.Interpolation.Between(value, start, _target, rise);
     }
 }

@@ -126,7 +126,9 @@ public sealed class ReduceOnPlateau
 
         _detector = options.CreateDetector();
         _detector.Load(state.Best, state.BadReports, state.CooldownLeft, state.Reports, state.LossSum, state.LossCount);
-        _options = options.CopyTo(new ReduceOnPlateauOptions { Factor = options.Factor, MinLearningRates = _minimums, Eps = options.Eps });
+        // Restore builds an instance from these rules only to check a state and load the detector; this instance keeps its
+        // own factor, minimums and eps, so the copy needs the detector's rules alone.
+        _options = options.CopyTo(new ReduceOnPlateauOptions());
     }
 
     /// <summary>Gets the number of parameter groups.</summary>

@@ -35,5 +35,6 @@ public sealed record ReduceOnPlateauState(
             || (LearningRates is not null && other.LearningRates is not null && LearningRates.SequenceEqual(other.LearningRates)));
 
     /// <inheritdoc />
+    // Stryker disable once NullCoalescing,Unary : a hash code only has to agree for equal states, which have equal rate counts or both a null list; -1, +1 or dropping the count for a null list keeps that
     public override int GetHashCode() => HashCode.Combine(Best, BadReports, CooldownLeft, Reports, LossCount, LearningRates?.Count ?? -1);
 }

@@ -79,4 +79,20 @@ public class ClampScheduleTests : ScheduleConformanceTests
     {
         Schedule.Constant(1).On(ProgressClock.Tokens).Clamp(0, 2).Clock.Should().Be(ProgressClock.Tokens);
     }
+
+    [Theory]
+    [InlineData(5.0, 0.0, 1.0)] // the maximum caps the inner magnitude
+    [InlineData(0.5, 0.0, 1.0)] // the bounds are wider than the inner values
+    [InlineData(0.5, 2.0, 3.0)] // the minimum lifts every value to 2
+    [InlineData(0.5, -3.0, -2.0)] // the maximum pulls every value down to -2
+    [InlineData(10.0, -4.0, 1.0)] // the inner -10 is held at -4, larger than the maximum 1
+    [InlineData(2.0, 1000.0, double.PositiveInfinity)] // a minimum alone: every value is 1000
+    public void Peak_InnerSpanningItsMagnitude_IsTheLargestClampedMagnitude(double magnitude, double minimum, double maximum)
+    {
+        // The inner schedule runs from -P to P, so |clamp(v)| over its values is largest at one of its ends.
+        LearningRateSchedule clamped = Schedule.Linear(-magnitude, magnitude, 10).Clamp(minimum, maximum);
+
+        double expected = Math.Max(Math.Abs(Math.Clamp(-magnitude, minimum, maximum)), Math.Abs(Math.Clamp(magnitude, minimum, maximum)));
+        clamped.Peak.Should().Be(expected);
+    }
 }

@@ -90,4 +90,17 @@ public class ProductScheduleTests : ScheduleConformanceTests
             Schedule.Product(a, b).Evaluate(t).Should().Be(a.Evaluate(t) * b.Evaluate(t));
         });
     }
+
+    [Fact]
+    public void Product_ZeroTimesAFactorOfUnknownMagnitude_HasAnUnknownBoundThatAClampStillCaps()
+    {
+        // 0 · ∞ is NaN, which bounds nothing: the product's bound is unknown (+∞), so a clamp to 1e300 bounds it by 1e300 and
+        // scaling that by 1e10 is refused as an overflow.
+        LearningRateSchedule product = Schedule.Product(Schedule.Constant(0), Schedule.FromFunction(t => t));
+
+        product.Peak.Should().Be(double.PositiveInfinity);
+        Action act = () => product.Clamp(0, 1e300).Scale(1e10);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor")
+            .WithMessage("*'factor' is 10000000000; it must be small enough that factor times the schedule's largest magnitude, 1E+300, is finite*");
+    }
 }

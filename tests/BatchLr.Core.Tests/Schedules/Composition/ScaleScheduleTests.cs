@@ -44,4 +44,14 @@ public class ScaleScheduleTests : ScheduleConformanceTests
     {
         Schedule.Constant(1).On(ProgressClock.Epochs).Scale(2).Clock.Should().Be(ProgressClock.Epochs);
     }
+
+    [Fact]
+    public void Scale_OfAScaledScheduleThatWouldOverflow_IsRefused()
+    {
+        // The inner scale reaches |1e100| · 1e200 = 1e300, so a further factor 1e10 would give 1e310, past the largest double.
+        Action act = () => Schedule.Constant(1e200).Scale(-1e100).Scale(1e10);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor")
+            .WithMessage("*'factor' is 10000000000; it must be small enough that factor times the schedule's largest magnitude, 1E+300, is finite*");
+    }
 }

@@ -113,4 +113,14 @@ public class SequenceScheduleTests : ScheduleConformanceTests
                 schedule.Evaluate(t).Should().Be(expected);
             });
     }
+
+    [Fact]
+    public void Scale_OfASequenceWhoseLaterChildWouldOverflow_IsRefused()
+    {
+        // The sequence reaches 1e300 in its second child, so scaling it by 1e10 would give 1e310, past the largest double.
+        Action act = () => Schedule.Sequence([Schedule.Constant(1), Schedule.Constant(1e300)], [5]).Scale(1e10);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor")
+            .WithMessage("*'factor' is 10000000000; it must be small enough that factor times the schedule's largest magnitude, 1E+300, is finite*");
+    }
 }

@@ -47,4 +47,17 @@ public class TabulatedScheduleTests : ScheduleConformanceTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("count").WithMessage("*0*greater than zero*");
     }
+
+    [Fact]
+    public void Tabulate_WholePositionInTheTable_DoesNotCallTheSchedule()
+    {
+        int calls = 0;
+        LearningRateSchedule table = Schedule.FromFunction(t => { calls++; return t / 10; }).Tabulate(4);
+        calls.Should().Be(4, "the table is filled once, at positions 0 to 3");
+
+        table.Evaluate(2).Should().Be(0.2);
+        calls.Should().Be(4, "a whole position below the count is read from the table");
+        table.Evaluate(2.5).Should().Be(0.25);
+        calls.Should().Be(5, "a fractional position is computed");
+    }
 }

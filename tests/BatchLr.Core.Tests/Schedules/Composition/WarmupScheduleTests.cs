@@ -137,4 +137,67 @@ public class WarmupScheduleTests : ScheduleConformanceTests
                 Approx.InRange(schedule.Evaluate(fraction * duration), Math.Min(start, target), Math.Max(start, target));
             });
     }
+
+    [Fact]
+    public void Scale_OfAWarmupFromAStartAboveTheSchedule_CountsTheStart()
+    {
+        // The warmup starts at 1e300, far above the schedule's 1, so scaling by 1e10 would give 1e310 at position 0.
+        Action act = () => Schedule.Constant(1).WithWarmup(5, startValue: 1e300).Scale(1e10);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("factor")
+            .WithMessage("*'factor' is 10000000000; it must be small enough that factor times the schedule's largest magnitude, 1E+300, is finite*");
+    }
+
+    [Theory]
+    [InlineData(AnnealShape.Linear)]
+    [InlineData(AnnealShape.Cosine)]
+    [InlineData(AnnealShape.OneMinusSqrt)]
+    public void WithWarmup_InsideItsEnds_IsTheDocumentedFormulaBitForBit(AnnealShape shape)
+    {
+        // v = start + (T - start) · rise(p), in that association (the warmup's original arithmetic, kept bit for bit).
+        var schedule = Schedule.Exponential(2.0, 0.9).WithWarmup(8, startValue: 0.1, shape: shape);
+
+        for (double t = 0; t < 8; t += 0.125)
+        {
+            double p = t / 8;
+            double rise = Rise(shape, p);
+            schedule.Evaluate(t).Should().Be(0.1 + ((2.0 - 0.1) * rise), "position {0}", t);
+        }
+    }
+
+    [Theory]
+    [InlineData(AnnealShape.Linear)]
+    [InlineData(AnnealShape.Cosine)]
+    [InlineData(AnnealShape.OneMinusSqrt)]
+    public void WithWarmup_EndsOfOppositeSignNearTheLargestDouble_FollowsTheRise(AnnealShape shape)
+    {
+        // From -1e308 to 1e308, T - start overflows to infinity; the value is still start + (T - start) · rise(p), computed as
+        // start · (1 - rise) + T · rise, which stays finite.
+        var schedule = Schedule.Constant(1e308).WithWarmup(6, startValue: -1e308, shape: shape);
+
+        foreach (double t in (double[])[1, 2, 3, 4, 5])
+        {
+            double rise = Rise(shape, t / 6);
+            Approx.Equal((-1e308 * (1 - rise)) + (1e308 * rise), schedule.Evaluate(t), because: "position " + t);
+        }
+    }
+
+    [Theory]
+    [InlineData(WarmupMode.Prefix)]
+    [InlineData(WarmupMode.Overlap)]
+    public void WithWarmup_AtTheEndOfTheWarmup_IsTheScheduleBitForBit(WarmupMode mode)
+    {
+        // From its duration on, the warmup follows the schedule. The rise's formula at p = 1 would not land there:
+        // 0.7 + (0.001 - 0.7) · 1 rounds to 0.0010000000000000009, not 0.001.
+        var schedule = Schedule.Constant(0.001).WithWarmup(4, startValue: 0.7, mode: mode);
+
+        schedule.Evaluate(4).Should().Be(0.001);
+    }
+
+    private static double Rise(AnnealShape shape, double p) => shape switch
+    {
+        AnnealShape.Linear => p,
+        AnnealShape.Cosine => 0.5 * (1 - Math.Cos(Math.PI * p)),
+        _ => 1 - Math.Sqrt(1 - p),
+    };
 }

@@ -267,4 +267,104 @@ public class ReduceOnPlateauTests
         emptyRates.Should().Throw<System.ArgumentException>().WithParameterName("initialLearningRates");
         nanRate.Should().Throw<System.ArgumentOutOfRangeException>().WithParameterName("initialLearningRates[1]");
     }
+
+    [Fact]
+    public void Constructor_NullOptionsOrState_NamesTheParameter()
+    {
+        var nullOptions = () => new ReduceOnPlateau(null!, [0.1]);
+        var nullState = () => new ReduceOnPlateau(new ReduceOnPlateauOptions(), (ReduceOnPlateauState)null!);
+
+        nullOptions.Should().Throw<ArgumentNullException>().WithParameterName("options");
+        nullState.Should().Throw<ArgumentNullException>().WithParameterName("state");
+    }
+
+    [Fact]
+    public void Constructor_StateWithNullOrNoRates_NamesStateLearningRates()
+    {
+        var nullRates = () => new ReduceOnPlateau(new ReduceOnPlateauOptions(), new ReduceOnPlateauState(null!, null, 0, 0, 0));
+        var noRates = () => new ReduceOnPlateau(new ReduceOnPlateauOptions(), new ReduceOnPlateauState([], null, 0, 0, 0));
+
+        nullRates.Should().Throw<ArgumentNullException>().WithParameterName("state.LearningRates");
+        noRates.Should().Throw<ArgumentException>().WithParameterName("state.LearningRates")
+            .WithMessage("'state.LearningRates' is empty; it must hold one learning rate per parameter group.*");
+    }
+
+    [Fact]
+    public void Constructor_BadStateField_StatesTheValueAndTheRule()
+    {
+        var options = new ReduceOnPlateauOptions { LossWindow = 4 };
+
+        AssertState(new ReduceOnPlateauState([0.1], double.PositiveInfinity, 0, 0, 0), "state.Best", "*'state.Best' is *; it must be a finite number or null.*");
+        AssertState(new ReduceOnPlateauState([0.1], null, -1, 0, 0), "state.BadReports", "*'state.BadReports' is -1; it must be zero or more.*");
+        AssertState(new ReduceOnPlateauState([0.1], null, 0, -2, 0), "state.CooldownLeft", "*'state.CooldownLeft' is -2; it must be zero or more.*");
+        AssertState(new ReduceOnPlateauState([0.1], null, 0, 0, -3), "state.Reports", "*'state.Reports' is -3; it must be zero or more.*");
+        AssertState(new ReduceOnPlateauState([0.1], null, 0, 0, 0, double.NaN), "state.LossSum", "*'state.LossSum' is NaN; it must be a finite number.*");
+        AssertState(new ReduceOnPlateauState([0.1], null, 0, 0, 0, 0, -1), "state.LossCount", "*'state.LossCount' is -1; it must be zero or more and less than LossWindow, 4.*");
+        AssertState(new ReduceOnPlateauState([0.1], null, 0, 0, 0, 0, 4), "state.LossCount", "*'state.LossCount' is 4; it must be zero or more and less than LossWindow, 4.*");
+
+        void AssertState(ReduceOnPlateauState state, string name, string message)
+        {
+            Action act = () => _ = new ReduceOnPlateau(options, state);
+            act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(name).WithMessage(message);
+        }
+    }
+
+    [Fact]
+    public void Constructor_StateOneLossShortOfAWindow_ReportsTheWindowAtTheNextLoss()
+    {
+        // LossCount may be LossWindow - 1: three losses summing to 3 are held, and the fourth, 1, completes the window of mean 1.
+        var options = new ReduceOnPlateauOptions { Monitor = PlateauMonitor.TrainingLoss, LossWindow = 4 };
+        var plateau = new ReduceOnPlateau(options, new ReduceOnPlateauState([0.1], null, 0, 0, 0, 3.0, 3));
+
+        plateau.ObserveLoss(1.0).Should().BeFalse("one report is no plateau");
+
+        plateau.State.Should().Be(new ReduceOnPlateauState([0.1], 1.0, 0, 0, 1, 0, 0));
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.NegativeInfinity)]
+    public void ObserveLoss_NonFiniteLoss_ThrowsAndLeavesStateUnchanged(double loss)
+    {
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Monitor = PlateauMonitor.TrainingLoss, LossWindow = 3 }, [0.5]);
+        plateau.ObserveLoss(2.0);
+        ReduceOnPlateauState before = plateau.State;
+
+        Action act = () => plateau.ObserveLoss(loss);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(loss))
+            .WithMessage("*'loss' is *; it must be a finite number; a NaN or infinite loss would corrupt the window, so it is refused and the state is unchanged.*");
+        plateau.State.Should().Be(before);
+    }
+
+    [Fact]
+    public void Restore_NullState_NamesTheParameter()
+    {
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1]);
+
+        ((Action)(() => plateau.Restore(null!))).Should().Throw<ArgumentNullException>().WithParameterName("state");
+    }
+
+    [Fact]
+    public void Restore_StateOfAnotherGroupCount_StatesBothCounts()
+    {
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions(), [0.1, 0.2]);
+
+        Action act = () => plateau.Restore(new ReduceOnPlateauState([0.1, 0.2, 0.3], null, 0, 0, 0));
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state.LearningRates.Count")
+            .WithMessage("*'state.LearningRates.Count' is 3; it must be the number of parameter groups, 2.*");
+    }
+
+    [Fact]
+    public void Report_ReductionExactlyEps_IsSkipped()
+    {
+        // PyTorch applies a reduction only if old_lr - new_lr > eps: 1 - 0.5 = 0.5 is exactly eps (all three are exact doubles).
+        var plateau = new ReduceOnPlateau(new ReduceOnPlateauOptions { Patience = 0, Factor = 0.5, Eps = 0.5 }, [1.0]);
+
+        plateau.Report(1.0);
+        plateau.Report(2.0).Should().BeFalse();
+
+        plateau.GetLearningRate(0).Should().Be(1.0);
+    }
 }
