@@ -390,11 +390,13 @@ public class RestartsScheduleTests : ScheduleConformanceTests
     public void CosineWithRestarts_EqualCyclesWhereTheDivisionRoundsUp_FindTheRightCycle()
     {
         // Period 0.1: 1.7 / 0.1 rounds to 17, yet the double 1.7 is below 17 times the double 0.1 (17 · 0.1 = 1.7000000000000002),
-        // so 1.7 is at the very end of cycle 16, where the cosine is at its floor. 0.5 is exactly 5 · 0.1: the start of cycle 5.
+        // so 1.7 is at the very end of cycle 16, where the cosine is at its floor. Cycle k starts at k · 0.1 as doubles compute it
+        // (as in CosineWithRestarts_UnitMultiplierCycleStarts_ReturnMaximum): 0.5 starts cycle 5 and 4.3 cycle 43.
         var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = 0.1 });
 
         Approx.Within(0.0, schedule.Evaluate(1.7), 1e-12, "the end of cycle 16");
         schedule.Evaluate(0.5).Should().Be(1.0, "cycle 5 starts at 5 · 0.1 = 0.5");
+        schedule.Evaluate(4.3).Should().Be(1.0, "cycle 43 starts at 43 · 0.1, which rounds to 4.3, though 4.3 / 0.1 rounds down to 42.99999999999999");
     }
 
     [Fact]
