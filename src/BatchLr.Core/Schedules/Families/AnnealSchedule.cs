@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 
 namespace BatchLr.Schedules.Families;
 
@@ -54,15 +53,16 @@ internal sealed class AnnealSchedule(double start, double end, double duration, 
         double value = ratio > 0 && double.IsFinite(ratio)
             ? start * Math.Pow(ratio, p)
             : Math.Exp(Math.Log(start) + (p * (Math.Log(end) - Math.Log(start))));
-        return Math.Clamp(double.IsNaN(value) ? start : value, Math.Min(start, end), Math.Max(start, end));
+        // Both ends are greater than zero and finite (every caller refuses others) and p is finite, so value is never NaN.
+        return Math.Clamp(value, Math.Min(start, end), Math.Max(start, end));
     }
 
     /// <summary>The falling curve d(p), 1 at p = 0 and 0 at p = 1.</summary>
+    /// <remarks>The last arm is <see cref="AnnealShape.OneMinusSqrt"/>: exponential annealing is geometric interpolation, computed by the caller.</remarks>
     internal static double Decay(AnnealShape shape, double p) => shape switch
     {
         AnnealShape.Linear => 1.0 - p,
         AnnealShape.Cosine => 0.5 * (1.0 + Math.Cos(Math.PI * p)),
-        AnnealShape.OneMinusSqrt => 1.0 - Math.Sqrt(p),
-        _ => throw new UnreachableException("Exponential annealing is geometric interpolation, computed by the caller."),
+        _ => 1.0 - Math.Sqrt(p),
     };
 }

@@ -33,8 +33,18 @@ internal sealed class CyclicSchedule(
         double t = Math.Min(position / _total, double.MaxValue);
         double cycle = Math.Floor(1.0 + t);
         double x = 1.0 + t - cycle;
-        // A rise too short against the fall for their ratio to be a double (up / S = 0) reaches this branch at x = 0 only.
-        double ramp = x <= _upRatio ? (_upRatio > 0 ? x / _upRatio : 0.0) : (x - 1.0) / (_upRatio - 1.0);
+        double ramp;
+        if (x <= _upRatio)
+        {
+            // A rise too short against the fall for their ratio to be a double (up / S = 0) reaches this branch at x = 0 only.
+            // Stryker disable once Equality,Conditional : there 0 / 0 = NaN makes value and fraction NaN, and Interpolation.Between returns its from end, as for ramp 0
+            ramp = _upRatio > 0 ? x / _upRatio : 0.0;
+        }
+        else
+        {
+            ramp = (x - 1.0) / (_upRatio - 1.0);
+        }
+
         double height = (high - low) * ramp;
         double damping = scale is null ? 1.0 : scale(scaleByCycle ? cycle : position);
         return inverted

@@ -53,6 +53,7 @@ internal sealed class RestartsSchedule(
     internal override double Peak => Math.Max(Math.Abs(minimum), maximum * MaxGain(cycleDecay, cycleLimit));
 
     /// <summary>The largest <c>decay^i</c> over the cycles <c>i</c> before <paramref name="limit"/>: 1 when the peak does not grow.</summary>
+    // Stryker disable once Equality : at decay = 1 both branches give 1, Math.Pow(1, y) being exactly 1 for every y
     internal static double MaxGain(double decay, double limit) => decay <= 1 ? 1 : Math.Pow(decay, limit - 1);
 
     protected internal override double EvaluateCore(double position)
@@ -63,10 +64,13 @@ internal sealed class RestartsSchedule(
             return minimum;
         }
 
+        // Stryker disable once Conditional : a shortcut only, Math.Pow(1, y) being exactly 1 for every y
         double gain = cycleDecay == 1.0 ? 1.0 : Math.Pow(cycleDecay, cycle);
+        // Stryker disable once Conditional : a shortcut only, Math.Pow(1, y) being exactly 1 for every y
         double amplitude = amplitudeDecay == 1.0 ? 1.0 : Math.Pow(amplitudeDecay, cycle);
         double high = maximum * gain;
         double low = minimum;
+        // Stryker disable once Conditional,Logical,Equality : length = period · m^i is never 0 (period > 0, m^i >= 1), and where it overflows elapsed is finite (the cycle starts at or before the position), so elapsed / ∞ is the 0 of the other branch
         double p = length > 0 && double.IsFinite(length) ? Math.Clamp(elapsed / length, 0.0, 1.0) : 0.0;
         double shape;
         switch (curve)
@@ -76,10 +80,12 @@ internal sealed class RestartsSchedule(
                 break;
             case RestartsCurve.Polynomial:
                 // Rounding cannot take a fractional power of a negative number: 1 - fraction is at least 0.
+                // Stryker disable once Conditional : a shortcut only, Math.Pow(p, 1) being exactly p
                 double fraction = kDecay == 1.0 ? p : Math.Pow(p, kDecay);
                 shape = Math.Pow(Math.Max(0.0, 1.0 - fraction), curveA);
                 break;
             default:
+                // Stryker disable once Conditional : a shortcut only, Math.Pow(p, 1) being exactly p
                 double ratio = kDecay == 1.0 ? p : Math.Pow(p, kDecay);
                 shape = 0.5 * (1.0 + Math.Cos(Math.PI * ratio));
                 break;
@@ -90,7 +96,7 @@ internal sealed class RestartsSchedule(
         return Interpolation.Between(low + ((high - low) * scaled), low, high, scaled);
     }
 
-    /// <summary>Cycles of equal length: <c>i = floor(t / T0)</c>, corrected once for the rounding of the division.</summary>
+    /// <summary>Cycles of equal length: <c>i = floor(t / T0)</c>, corrected once for the rounding of the division (never below 0: 0 · T0 is not above t).</summary>
     private (double Cycle, double Elapsed, double Length) Even(double position)
     {
         double cycle = Math.Floor(position / period);
@@ -98,7 +104,7 @@ internal sealed class RestartsSchedule(
         {
             cycle++;
         }
-        else if (cycle > 0 && cycle * period > position)
+        else if (cycle * period > position)
         {
             cycle--;
         }
@@ -120,7 +126,8 @@ internal sealed class RestartsSchedule(
             cycle++;
         }
 
-        for (int k = 0; k < MaxCorrections && cycle > 0 && StartAt(Math.Pow(periodMultiplier, cycle)) > position; k++)
+        // Never below cycle 0, which starts at StartAt(1) = 0, not above any position.
+        for (int k = 0; k < MaxCorrections && StartAt(Math.Pow(periodMultiplier, cycle)) > position; k++)
         {
             cycle--;
         }

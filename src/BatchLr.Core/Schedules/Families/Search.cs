@@ -10,6 +10,7 @@ internal static class Search
         int hi = sorted.Length;
         while (lo < hi)
         {
+            // Stryker disable once Bitwise : lo + hi is below 2^31 for any array under 2^30 entries (8 GiB of doubles), where >> and >>> agree
             int mid = (lo + hi) >>> 1;
             if (sorted[mid] <= value)
             {

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 
 namespace BatchLr.Schedules.Families;
 
@@ -34,10 +33,13 @@ internal sealed class TorchOneCycleSchedule : LearningRateSchedule
         _atTotal = PastLast(_last + 1);
     }
 
-    protected internal override double EvaluateCore(double position) =>
-        position <= _last ? Phase(position, out _, out _) : position >= _last + 1 ? _atTotal : PastLast(position);
+    // Stryker disable once Equality : at position = _last + 1 the two branches are the same call, _atTotal being PastLast(_last + 1)
+    protected internal override double EvaluateCore(double position) => position >= _last + 1 ? _atTotal : PastLast(position);
 
-    /// <summary>The value at a step after <c>total_steps - 1</c>: PyTorch's, unless it extrapolates a linear phase or divides by a phase of no length.</summary>
+    /// <summary>
+    /// The value at a step: PyTorch's, unless past <c>total_steps - 1</c> it extrapolates a linear phase or divides by a phase
+    /// of no length. Up to <c>total_steps - 1</c> neither happens: the phase of a step has a length and <c>pct</c> at most 1.
+    /// </summary>
     private double PastLast(double step)
     {
         double value = Phase(step, out double pct, out double length);
@@ -46,23 +48,21 @@ internal sealed class TorchOneCycleSchedule : LearningRateSchedule
 
     private double Phase(double step, out double pct, out double length)
     {
+        // The first phase whose end is at or after the step, or the last phase, which takes every later step.
+        int i = 0;
         double start = 0;
-        for (int i = 0; i < _ends.Length; i++)
+        while (i < _ends.Length - 1 && step > _ends[i])
         {
-            double end = _ends[i];
-            if (step <= end || i == _ends.Length - 1)
-            {
-                length = end - start;
-                // A phase of no length is over at once (PyTorch divides 0 by 0 there and raises; a step never lands inside it).
-                pct = length > 0 ? (step - start) / length : 1.0;
-                double from = _values[i];
-                double to = _values[i + 1];
-                return _cosine ? to + ((from - to) / 2.0 * (Math.Cos(Math.PI * pct) + 1)) : ((to - from) * pct) + from;
-            }
-
-            start = end;
+            start = _ends[i];
+            i++;
         }
 
-        throw new UnreachableException("The last phase takes every step.");
+        length = _ends[i] - start;
+        // A phase of no length (PyTorch divides 0 by 0 there and raises) is only ever the last phase past its end, and there
+        // PastLast holds the value of total_steps - 1, whatever this gives: up to its end, a step's phase has a length.
+        pct = (step - start) / length;
+        double from = _values[i];
+        double to = _values[i + 1];
+        return _cosine ? to + ((from - to) / 2.0 * (Math.Cos(Math.PI * pct) + 1)) : ((to - from) * pct) + from;
     }
 }

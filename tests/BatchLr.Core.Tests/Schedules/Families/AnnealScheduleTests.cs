@@ -278,4 +278,42 @@ public class AnnealScheduleTests : ScheduleConformanceTests
                 v2.Should().BeLessThanOrEqualTo(v1);
             });
     }
+
+    [Theory]
+    [InlineData(3.0, 0.5)]
+    [InlineData(0.5, 3.0)]
+    public void Anneal_EitherDirection_DeclaresTheLargerEndAsItsMagnitude(double start, double end)
+    {
+        // The curve never leaves [min(start, end), max(start, end)], so its magnitude is max(|start|, |end|) = 3.
+        Magnitude.IsStatedAs(Schedule.Linear(start, end, 10), "3");
+    }
+
+    [Fact]
+    public void Polynomial_KerasAndHuggingFaceAssociation_MatchesBitForBit()
+    {
+        // Keras' PolynomialDecay: (initial - end) · (1 - t / T)^power + end; Hugging Face's polynomial decay:
+        // lr_range · pct_remaining^power + lr_end. The same sum in the same order; at t = 4 and 7 of 10 it differs in the last
+        // bit from end · (1 - d) + initial · d, so the association is the one of the references.
+        var schedule = Schedule.Polynomial(1.0, 0.1, 10, power: 2);
+
+        foreach (double t in (double[])[4, 7])
+        {
+            schedule.Evaluate(t).Should().Be(((1.0 - 0.1) * Math.Pow(1 - (t / 10), 2)) + 0.1, "t = {0}", t);
+        }
+    }
+
+    [Fact]
+    public void Anneal_ExponentialAtTheDuration_IsTheEndExactly()
+    {
+        // From the duration on the value is the end, exactly; start · (end / start)^1 would be 0.1 · (1.9 / 0.1) = 1.8999999999999997.
+        Schedule.Anneal(0.1, 1.9, 10, AnnealShape.Exponential).Evaluate(10).Should().Be(1.9);
+    }
+
+    [Fact]
+    public void Anneal_ExponentialInside_IsStartTimesTheRatioToThePBitForBit()
+    {
+        // Geometric interpolation start · (end / start)^p, at p = 1 / 4; the same in logarithms, exp(ln 0.1 + (ln 3 - ln 0.1) / 4),
+        // differs from it in the last bits.
+        Schedule.Anneal(0.1, 3, 4, AnnealShape.Exponential).Evaluate(1).Should().Be(0.1 * Math.Pow(3 / 0.1, 0.25));
+    }
 }

@@ -51,4 +51,33 @@ public class CosineWaveScheduleTests : ScheduleConformanceTests
 
         wave.Evaluate(34).Should().BeApproximately(0.1, 1e-15, "a whole period after the start, back at the rate");
     }
+
+    [Fact]
+    public void Peak_EitherEnd_IsTheLargerMagnitude()
+    {
+        // The wave moves between its two ends, here 0.5 and 3.
+        Magnitude.IsStatedAs(new CosineWaveSchedule(0.5, 3, 10), "3");
+    }
+
+    [Fact]
+    public void Evaluate_PyTorchsAngle_MatchesBitForBit()
+    {
+        // CosineAnnealingLR._get_closed_form_lr: eta_min + (base_lr - eta_min) · (1 + cos(π · last_epoch / T_max)) / 2. At
+        // 15 of T_max 10 the angle π · 15 / 10 gives cos = -1.8e-16; the same point reduced by the period, π · (-5) / 10,
+        // gives 6.1e-17, so only PyTorch's angle matches to the bit.
+        LearningRateSchedule wave = new CosineWaveSchedule(1.0, 0.0, 10);
+
+        wave.Evaluate(15).Should().Be(0.0 + ((1.0 - 0.0) * (1 + Math.Cos(Math.PI * 15 / 10)) / 2));
+    }
+
+    [Fact]
+    public void Evaluate_AngleOverflows_ReducesThePositionByThePeriod()
+    {
+        // T = 3 · 2^-1000 and t = 2^30: π t / T overflows. The wave has period 2T = 3 · 2^-999 and t / 2T = 2^1029 / 3, whose
+        // remainder is 2 / 3 (2^odd = 2 mod 3), nearest whole 1 / 3 below the next multiple: t is -2T / 3 = -2^-999 from it.
+        // The angle is π · (-2^-999) / T = -2π/3, cos = -1/2, so v = min + (initial - min) · (1 - 1/2) / 2.
+        LearningRateSchedule wave = new CosineWaveSchedule(0.8, 0.2, Math.ScaleB(3, -1000));
+
+        Approx.Equal(0.2 + ((0.8 - 0.2) * 0.25), wave.Evaluate(Math.ScaleB(1, 30)), 1e-12);
+    }
 }

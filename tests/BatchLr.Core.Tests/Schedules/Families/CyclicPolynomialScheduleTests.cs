@@ -75,4 +75,27 @@ public class CyclicPolynomialScheduleTests : ScheduleConformanceTests
                 double.IsFinite(v).Should().BeTrue("position {0} with period {1}", t, steps);
             });
     }
+
+    [Fact]
+    public void Polynomial_CycleEitherEnd_DeclaresTheLargerAsItsMagnitude()
+    {
+        // Every cycle moves between the two values, here 0.5 and 3.
+        Magnitude.IsStatedAs(Schedule.Polynomial(0.5, 3, 10, cycle: true), "3");
+    }
+
+    [Fact]
+    public void Polynomial_CycleKerasAssociation_MatchesBitForBit()
+    {
+        // Keras' PolynomialDecay: (initial - end) · (1 - t / H)^power + end, H = 10 · ceil(14 / 10) = 20 at t = 14; the other
+        // association, end · (1 - d) + initial · d, differs there in the last bit.
+        Schedule.Polynomial(1.0, 0.1, 10, power: 2, cycle: true).Evaluate(14).Should().Be(((1.0 - 0.1) * Math.Pow(1 - (14 / 20.0), 2)) + 0.1);
+    }
+
+    [Fact]
+    public void Polynomial_CyclePositionJustPastAMultiple_TakesTheNextHorizon()
+    {
+        // The double 0.9 is above 3 times the double 0.3 (0.3 · 3 rounds to 0.8999999999999999), though 0.9 / 0.3 rounds to 3:
+        // t is in the fourth cycle, H = 4 · 0.3 = 1.2, t / H = 0.75, so v = 0.1 + 0.9 · (1 - 0.75).
+        Approx.Equal(0.1 + (0.9 * 0.25), Schedule.Polynomial(1.0, 0.1, 0.3, cycle: true).Evaluate(0.9), 1e-12);
+    }
 }

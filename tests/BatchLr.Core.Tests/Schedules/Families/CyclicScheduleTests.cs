@@ -182,4 +182,57 @@ public class CyclicScheduleTests : ScheduleConformanceTests
 
         rate.Evaluate(0).Should().Be(0.1, "every cycle starts at base_lr");
     }
+
+    [Fact]
+    public void Peak_BuiltInModes_IsTheLargerBoundAndUnknownForACustomScale()
+    {
+        // Triangular cycles stay between base and max, here 0.5 and 3 (momentum between its own two); a custom scale is
+        // documented to stay within [0, 1] but cannot be checked, so the magnitude is not known and Scale checks nothing.
+        var options = new CyclicOptions { BaseLearningRate = 0.5, MaxLearningRate = 3, StepSizeUp = 4, BaseMomentum = 2, MaxMomentum = 0.5 };
+
+        Magnitude.IsStatedAs(Schedule.Cyclic(options), "3");
+        Magnitude.IsStatedAs(Schedule.CyclicMomentum(options), "2");
+        options.ScaleFunction = _ => 1.0;
+        Magnitude.IsUnknown(Schedule.Cyclic(options));
+    }
+
+    [Fact]
+    public void Cyclic_PyTorchAssociation_MatchesBitForBit()
+    {
+        // CyclicLR.get_lr: cycle = floor(1 + t / total), x = 1 + t / total - cycle, scale_factor = x / step_ratio rising,
+        // base_height = (max - base) · scale_factor; lr = base_lr + base_height · scale_fn, momentum = max_m - base_height · scale_fn.
+        // At these steps the other association, a · (1 - f) + b · f, differs in the last bit.
+        static double Height(double low, double high, double t)
+        {
+            double cycle = Math.Floor(1 + (t / 10));
+            double x = 1 + (t / 10) - cycle;
+            double factor = x <= 0.5 ? x / 0.5 : (x - 1) / (0.5 - 1);
+            return (high - low) * factor;
+        }
+
+        var options = new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 1.0, StepSizeUp = 5, BaseMomentum = 0.1, MaxMomentum = 1.0 };
+        var rate = Schedule.Cyclic(options);
+        var momentum = Schedule.CyclicMomentum(options);
+
+        foreach (double t in (double[])[2, 8])
+        {
+            rate.Evaluate(t).Should().Be(0.1 + (Height(0.1, 1.0, t) * 1.0), "lr at {0}", t);
+        }
+
+        foreach (double t in (double[])[3, 7])
+        {
+            momentum.Evaluate(t).Should().Be(1.0 - (Height(0.1, 1.0, t) * 1.0), "momentum at {0}", t);
+        }
+    }
+
+    [Fact]
+    public void Cyclic_CustomScaleAboveOne_IsHeldAtTheBounds()
+    {
+        // A scale of 1.5 breaks the documented [0, 1]; at the top of the ramp it would give base + 1.5 (max - base), past max.
+        // Every schedule keeps within its ends: the rate is held at max, the momentum at its base.
+        var options = new CyclicOptions { BaseLearningRate = 0.1, MaxLearningRate = 0.5, StepSizeUp = 2, BaseMomentum = 0.8, MaxMomentum = 0.9, ScaleFunction = _ => 1.5 };
+
+        Schedule.Cyclic(options).Evaluate(2).Should().Be(0.5);
+        Schedule.CyclicMomentum(options).Evaluate(2).Should().Be(0.8);
+    }
 }

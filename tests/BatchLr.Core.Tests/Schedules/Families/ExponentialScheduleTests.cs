@@ -210,4 +210,20 @@ public class ExponentialScheduleTests : ScheduleConformanceTests
                 start.Should().BeGreaterThanOrEqualTo(next);
             });
     }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    public void Exponential_RateAtMostOne_DeclaresTheInitialMagnitude(double rate)
+    {
+        // initial · rate^t never grows for rate ≤ 1, so |initial| bounds it.
+        Magnitude.IsStatedAs(Schedule.Exponential(-2, rate), "2");
+    }
+
+    [Fact]
+    public void BoundedExponential_Growth_DeclaresTheCeiling()
+    {
+        // 1 · 2^t grows to the end value 10 and holds it: the magnitude is the ceiling, not the initial value.
+        Magnitude.IsStatedAs(Schedule.BoundedExponential(1, 2, endValue: 10), "10");
+    }
 }

@@ -87,4 +87,12 @@ public class MultiStepScheduleTests : ScheduleConformanceTests
                 v2.Should().BeLessThanOrEqualTo(v1);
             });
     }
+
+    [Theory]
+    [InlineData(2.0, 0.5, "2")]    // decays: the initial value, 2, is the largest
+    [InlineData(1.5, 3.0, "13.5")] // grows: the last value, 1.5 · 3^2 = 13.5, is the largest
+    public void MultiStep_AnyGamma_DeclaresTheLargerOfTheFirstAndLastValues(double initial, double gamma, string magnitude)
+    {
+        Magnitude.IsStatedAs(Schedule.MultiStep(initial, [1, 2], gamma), magnitude);
+    }
 }

@@ -90,4 +90,10 @@ public class PiecewiseConstantScheduleTests : ScheduleConformanceTests
                 v.Should().Be(boundaries.Count(b => b <= t));
             });
     }
+
+    [Fact]
+    public void PiecewiseConstant_AnyValues_DeclaresTheLargestMagnitude()
+    {
+        Magnitude.IsStatedAs(Schedule.PiecewiseConstant([5, 7], [2, -3, 1]), "3");
+    }
 }

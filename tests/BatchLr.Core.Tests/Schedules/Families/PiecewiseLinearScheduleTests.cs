@@ -75,4 +75,12 @@ public class PiecewiseLinearScheduleTests : ScheduleConformanceTests
                 Approx.InRange(v, Math.Min(a, b), Math.Max(a, b));
             });
     }
+
+    [Fact]
+    public void PiecewiseLinear_OptaxAssociation_MatchesBitForBit()
+    {
+        // optax's linear interpolation of an interval: start + (end - start) · pct. At 4 of [0, 10], pct = 0.4; the other
+        // association, start · (1 - pct) + end · pct, differs there in the last bit.
+        Schedule.PiecewiseLinear([0, 10], [1.0, 0.1]).Evaluate(4).Should().Be(1.0 + ((0.1 - 1.0) * 0.4));
+    }
 }

@@ -361,4 +361,69 @@ public class RestartsScheduleTests : ScheduleConformanceTests
 
         act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage(message);
     }
+
+    [Theory]
+    [InlineData(2.0, 0.5, 1.5, 3, "4.5")]  // a growing peak: the last cycle's, 2 · 1.5^(3 - 1) = 4.5
+    [InlineData(2.0, 0.5, 0.5, null, "2")] // a decaying peak: the first cycle's, 2
+    [InlineData(1.0, 3.0, 1.0, null, "3")] // a floor above the peak bounds the values
+    public void CosineWithRestarts_AnyDecay_DeclaresTheLargestPeakOrTheFloor(double max, double min, double decay, int? limit, string magnitude)
+    {
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = max, MinValue = min, Period = 10, CycleDecay = decay, CycleLimit = limit });
+
+        Magnitude.IsStatedAs(schedule, magnitude);
+    }
+
+    [Fact]
+    public void PolynomialWithRestarts_TimmAssociation_MatchesBitForBit()
+    {
+        // timm's PolyLRScheduler: lr_min + (lr_max - lr_min) · (1 - t_curr^k / t_i^k)^power; with k = 1 and power 1, at 6 and 7 of
+        // a period of 10. The other association, lr_min · (1 - f) + lr_max · f, differs there in the last bit.
+        var schedule = Schedule.PolynomialWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.1, Period = 10 }, power: 1);
+
+        foreach (double t in (double[])[6, 7])
+        {
+            schedule.Evaluate(t).Should().Be(0.1 + ((1.0 - 0.1) * (1 - (t / 10))), "t = {0}", t);
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_EqualCyclesWhereTheDivisionRoundsUp_FindTheRightCycle()
+    {
+        // Period 0.1: 1.7 / 0.1 rounds to 17, yet the double 1.7 is below 17 times the double 0.1 (17 · 0.1 = 1.7000000000000002),
+        // so 1.7 is at the very end of cycle 16, where the cosine is at its floor. Cycle k starts at k · 0.1 as doubles compute it
+        // (as in CosineWithRestarts_UnitMultiplierCycleStarts_ReturnMaximum): 0.5 starts cycle 5 and 4.3 cycle 43.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = 0.1 });
+
+        Approx.Within(0.0, schedule.Evaluate(1.7), 1e-12, "the end of cycle 16");
+        schedule.Evaluate(0.5).Should().Be(1.0, "cycle 5 starts at 5 · 0.1 = 0.5");
+        schedule.Evaluate(4.3).Should().Be(1.0, "cycle 43 starts at 43 · 0.1, which rounds to 4.3, though 4.3 / 0.1 rounds down to 42.99999999999999");
+    }
+
+    [Fact]
+    public void CosineWithRestarts_LastPositionBeforeARestart_IsAtTheFloor()
+    {
+        // T0 = 3, m = 2: cycle k starts at 3 (2^k - 1). The double just below that start ends cycle k - 1, where the cosine is at
+        // its floor, though log2(1 + t / 3) rounds up to k there.
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = 3, PeriodMultiplier = 2 });
+        for (int k = 1; k <= 50; k++)
+        {
+            double before = Math.BitDecrement(3 * (Math.Pow(2, k) - 1));
+            Approx.Within(0.0, schedule.Evaluate(before), 1e-12, "the end of cycle " + (k - 1));
+        }
+    }
+
+    [Fact]
+    public void CosineWithRestarts_PositionOverPeriodOverflows_FindsTheCycleFromLogarithms()
+    {
+        // T0 = 1e-300, m = 1 + 2^-20: cycle k starts at T0 (m^k - 1) / (m - 1) and lasts T0 · m^k. For k = 734,000,000 it starts
+        // near 1.06e10, where t / T0 overflows while t (m - 1) / T0 ≈ 1e304 does not: the middle of that cycle is half way down.
+        const double period = 1e-300;
+        double m = 1 + Math.ScaleB(1, -20);
+        var schedule = Schedule.CosineWithRestarts(new RestartsOptions { MaxValue = 1.0, MinValue = 0.0, Period = period, PeriodMultiplier = m });
+        double scale = Math.Pow(m, 734_000_000);
+        double middle = (period * (scale - 1) / (m - 1)) + (period * scale / 2);
+
+        double.IsInfinity(middle / period).Should().BeTrue("the test is about the path where t / T0 overflows");
+        Approx.Equal(0.5, schedule.Evaluate(middle), 1e-6);
+    }
 }

@@ -87,4 +87,34 @@ public class TorchOneCycleScheduleTests : ScheduleConformanceTests
             Approx.Equal(Cos(1.0 / 25, 1, t / 9.0), schedule.Evaluate(t));
         }
     }
+
+    [Fact]
+    public void Evaluate_CosineBetweenTheLastStepAndTotalSteps_FollowsTheCosine()
+    {
+        // Past total_steps - 1 = 39 the cosine goes on past its phase's end: at 39.5, pct = (39.5 - 18) / 21.
+        static double Cos(double start, double end, double pct) => end + ((start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1));
+
+        Approx.Equal(Cos(Initial, Final, 21.5 / 21.0), Create().Evaluate(39.5));
+    }
+
+    [Fact]
+    public void Evaluate_LastPhaseOfNoLength_HoldsTheLastStepsValue()
+    {
+        // pct_start 1 over 10 steps: both phases end at 9, and PyTorch divides 0 by 0 at step 10; the value of step 9, the peak, holds.
+        var schedule = new TorchOneCycleSchedule([9, 9], [Initial, Peak, Final], cosine: true);
+
+        schedule.Evaluate(9).Should().Be(Peak);
+        schedule.Evaluate(9.5).Should().Be(Peak);
+        schedule.Evaluate(10).Should().Be(Peak);
+    }
+
+    [Fact]
+    public void Evaluate_LinearAtTheEndOfAPhasePastTheLastStep_IsThatPhasesEndValue()
+    {
+        // Three phases, pct_start 0.575 of 10 steps: ends 4.75, 9.5 and 9. Step 9.5 is past the last step, 9, but in the second
+        // phase, at its end (pct = 1): _annealing_linear gives (end - start) · 1 + start, no extrapolation to hold back.
+        var schedule = new TorchOneCycleSchedule([4.75, 9.5, 9], [Initial, Peak, Initial, Final], cosine: false);
+
+        schedule.Evaluate(9.5).Should().Be(((Initial - Peak) * 1.0) + Peak);
+    }
 }
