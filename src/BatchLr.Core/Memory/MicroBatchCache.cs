@@ -42,6 +42,7 @@ public sealed class MicroBatchCache
     /// <exception cref="IOException">The file exists but cannot be read.</exception>
     public MicroBatchCache(string path)
     {
+        // Stryker disable once Statement : Path.GetFullPath makes the same check, ArgumentException.ThrowIfNullOrEmpty on its parameter 'path', so the same exception, name and message come without it
         ArgumentException.ThrowIfNullOrEmpty(path);
         FilePath = Path.GetFullPath(path);
         if (File.Exists(FilePath))
@@ -79,6 +80,7 @@ public sealed class MicroBatchCache
     /// <exception cref="ArgumentException">The text is not a cache, its <c>Version</c> is not <see cref="CurrentVersion"/>, or an entry breaks a rule of <see cref="Set"/>.</exception>
     public static MicroBatchCache FromJson(string json)
     {
+        // Stryker disable once Statement : JsonSerializer.Deserialize throws the same ArgumentNullException for its parameter, also named 'json', before anything else
         ArgumentNullException.ThrowIfNull(json);
         var cache = new MicroBatchCache();
         Load(json, cache._entries);
@@ -92,6 +94,7 @@ public sealed class MicroBatchCache
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     public bool TryGet(string key, [NotNullWhen(true)] out MicroBatchCacheEntry? entry)
     {
+        // Stryker disable once Statement : Dictionary.TryGetValue throws the same ArgumentNullException for a null key, its parameter also named 'key'
         ArgumentNullException.ThrowIfNull(key);
         lock (_gate)
         {
@@ -124,6 +127,7 @@ public sealed class MicroBatchCache
     /// <exception cref="IOException">The file of a cache kept in one cannot be written; the entry is removed from memory all the same.</exception>
     public bool Remove(string key)
     {
+        // Stryker disable once Statement : Dictionary.Remove throws the same ArgumentNullException for a null key, its parameter also named 'key'
         ArgumentNullException.ThrowIfNull(key);
         lock (_gate)
         {

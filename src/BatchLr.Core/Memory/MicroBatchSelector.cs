@@ -129,7 +129,8 @@ public static class MicroBatchSelector
         if (options.MaxMicroBatchSize is { } max)
         {
             check.Require(max >= options.MinMicroBatchSize, nameof(options.MaxMicroBatchSize), max, "no less than MinMicroBatchSize, " + options.MinMicroBatchSize.ToString(CultureInfo.InvariantCulture));
-            if (max >= options.MinMicroBatchSize && options.MinMicroBatchSize >= 1 && options.Multiple >= 1)
+            // Only a range of sizes from 1 up has a multiple to look for, and only a multiple above 0 can be divided by.
+            if (max >= options.MinMicroBatchSize && options.MinMicroBatchSize >= 1 && options.Multiple > 0)
             {
                 long lowest = ((long)options.MinMicroBatchSize + options.Multiple - 1) / options.Multiple * options.Multiple;
                 check.Require(

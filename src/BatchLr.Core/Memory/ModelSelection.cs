@@ -37,11 +37,14 @@ internal static class ModelSelection
         int second = trials.Clamp((double)first * MicroBatchDefaults.ProbeFactor);
         if (second == first)
         {
-            second = first > trials.Lowest ? first - trials.Granularity : first + trials.Granularity;
-            if (second < trials.Lowest || second > trials.Highest)
+            // Sixteen times the start clamps back to it only when the start is the largest allowed size: the second probe
+            // is the size below it, unless the start is also the smallest.
+            if (first == trials.Lowest)
             {
                 return "only one micro-batch is allowed, so there is no line to fit";
             }
+
+            second = first - trials.Granularity;
         }
 
         foreach (int probe in (ReadOnlySpan<int>)[first, second])

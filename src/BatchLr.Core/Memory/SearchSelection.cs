@@ -46,20 +46,16 @@ internal static class SearchSelection
                 return used;
             }
 
-            long next = -1;
+            long next = lo + ((hi - lo) / g / 2 * g);
             if (hi > trials.Highest)
             {
-                // No failure yet: grow, Lightning's power phase, while the bound allows it.
+                // No failure yet: grow, Lightning's power phase, while the bound allows it. Then hi is Highest + g and
+                // lo < Highest, so lo < grown < hi: the start is at least Lowest > lo, and lo < min(2 lo, Highest).
                 long grown = lo < trials.Lowest ? trials.Start : Math.Min(2 * lo, trials.Highest);
-                if (grown > lo && grown < hi && used + 1 + Math.Max(Cost(lo, grown, g), Cost(grown, hi, g)) <= budget)
+                if (used + 1 + Math.Max(Cost(lo, grown, g), Cost(grown, hi, g)) <= budget)
                 {
                     next = grown;
                 }
-            }
-
-            if (next < 0)
-            {
-                next = lo + ((hi - lo) / g / 2 * g);
             }
 
             trials.Run((int)next);
@@ -70,6 +66,6 @@ internal static class SearchSelection
     /// <summary>Gets the most trials bisection needs to find the boundary strictly between a fitting <paramref name="lo"/> and a failing <paramref name="hi"/>.</summary>
     internal static int Cost(long lo, long hi, int g) => CeilingLog2((hi - lo) / g);
 
-    /// <summary>Gets <c>⌈log2 n⌉</c> for n ≥ 1 (0 for 1).</summary>
-    internal static int CeilingLog2(long n) => n <= 1 ? 0 : 64 - BitOperations.LeadingZeroCount((ulong)(n - 1));
+    /// <summary>Gets <c>⌈log2 n⌉</c> for n ≥ 1 (0 for 1, where n - 1 has 64 leading zeros); every caller passes a count of allowed sizes or of steps between two of them, 1 or more.</summary>
+    internal static int CeilingLog2(long n) => 64 - BitOperations.LeadingZeroCount((ulong)(n - 1));
 }

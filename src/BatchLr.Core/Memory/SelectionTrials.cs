@@ -93,20 +93,11 @@ internal sealed class SelectionTrials
     public bool TryGet(int size, out MicroBatchTrialRecord record) => _bySize.TryGetValue(size, out record);
 
     /// <summary>Rounds down to the granularity and clamps into the allowed range.</summary>
-    public int Clamp(double size)
-    {
-        if (!(size > Lowest))
-        {
-            return Lowest;
-        }
-
-        if (size >= Highest)
-        {
-            return Highest;
-        }
-
-        return Math.Max(Lowest, (int)(Math.Floor(size / Granularity) * Granularity));
-    }
+    /// <remarks>
+    /// Highest and Lowest are multiples of the granularity, so rounding down keeps Highest and cannot go below Lowest from
+    /// above it; a size under Lowest (down to -∞, which the conversion saturates) rounds to less and the maximum lifts it.
+    /// </remarks>
+    public int Clamp(double size) => Math.Max(Lowest, (int)(Math.Floor(Math.Min(size, Highest) / Granularity) * Granularity));
 
     /// <summary>Runs a trial at an allowed size not tried yet, records it and updates the bracket.</summary>
     public MicroBatchTrialRecord Run(int size)
@@ -172,18 +163,19 @@ internal sealed class SelectionTrials
         int failure = Highest + Granularity;
         foreach (MicroBatchTrialRecord record in _records)
         {
-            if (!record.Fits && record.MicroBatchSize < failure)
+            if (!record.Fits)
             {
-                failure = record.MicroBatchSize;
+                failure = Math.Min(failure, record.MicroBatchSize);
             }
         }
 
+        // Every size that did not fit is at least the smallest failure, so the sizes below it are sizes that fit.
         int fit = Lowest - Granularity;
         foreach (MicroBatchTrialRecord record in _records)
         {
-            if (record.Fits && record.MicroBatchSize < failure && record.MicroBatchSize > fit)
+            if (record.MicroBatchSize < failure)
             {
-                fit = record.MicroBatchSize;
+                fit = Math.Max(fit, record.MicroBatchSize);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Numerics;
 
 namespace BatchLr.Memory;
@@ -16,38 +17,32 @@ internal static class SpeedSelection
 {
     public static int Choose(SelectionTrials trials, int largest)
     {
-        // The highest power of two below the largest size, then its halvings while they stay within 1/SpeedLadder of it.
-        for (long power = largest <= 1 ? 0 : 1L << (31 - BitOperations.LeadingZeroCount((uint)(largest - 1)));
-             power > 0 && power * MicroBatchDefaults.SpeedLadder >= largest;
-             power /= 2)
+        // The highest power of two below the largest size (1 when it is 1), then its halvings while they stay within
+        // 1/SpeedLadder of it. Clamped, each is below the largest size or the lowest allowed size, so it is a size below
+        // the largest or one already tried (the largest itself).
+        for (long power = 1L << BitOperations.Log2((uint)(largest - 1)); power * MicroBatchDefaults.SpeedLadder >= largest; power /= 2)
         {
             int candidate = trials.Clamp(power);
-            if (candidate >= trials.LargestFit || trials.TryGet(candidate, out _))
+            if (trials.TryGet(candidate, out _))
             {
                 continue;
             }
 
-            if (!trials.CanTry)
+            if (trials.CanTry)
+            {
+                trials.Run(candidate);
+            }
+            else
             {
                 trials.LimitReached = true;
-                break;
-            }
-
-            trials.Run(candidate);
-        }
-
-        int best = trials.LargestFit;
-        double bestSpeed = double.NegativeInfinity;
-        foreach (MicroBatchTrialRecord record in trials.Records)
-        {
-            if (record.Fits && record.MicroBatchSize <= trials.LargestFit && record.SamplesPerSecond is { } speed
-                && (speed > bestSpeed || (speed == bestSpeed && record.MicroBatchSize > best)))
-            {
-                best = record.MicroBatchSize;
-                bestSpeed = speed;
             }
         }
 
-        return best;
+        // Every trial that fits is timed, the largest among them too; a size that did not fit is above LargestFit.
+        // Samples per second first, then the size, so a tie goes to the larger.
+        return trials.Records
+            .Where(record => record.MicroBatchSize <= trials.LargestFit)
+            .MaxBy(record => (record.SamplesPerSecond!.Value, record.MicroBatchSize))
+            .MicroBatchSize;
     }
 }

@@ -26,4 +26,15 @@ public class DeviceMemoryInfoTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(parameter).WithMessage(message);
     }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(10, 0)]
+    [InlineData(10, 10)]
+    public void Constructor_FreeFromZeroToTotal_IsAccepted(long total, long free)
+    {
+        var info = new DeviceMemoryInfo(total, free);
+
+        (info.TotalBytes, info.FreeBytes, info.UsedBytes).Should().Be((total, free, total - free));
+    }
 }

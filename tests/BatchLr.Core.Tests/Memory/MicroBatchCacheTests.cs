@@ -140,8 +140,10 @@ public sealed class MicroBatchCacheTests : IDisposable
     [InlineData("[1, 2]", "*not valid JSON of a cache*")]
     [InlineData("{\"Version\": 1, \"Entries\": {\"k\": {\"MicroBatchSize\": 0, \"LargestMicroBatchSize\": 8, \"Method\": \"Search\"}}}", "*'Entries[\"k\"].MicroBatchSize' is 0; it must be greater than zero*")]
     [InlineData("{\"Version\": 1, \"Entries\": {\"k\": {\"MicroBatchSize\": 16, \"LargestMicroBatchSize\": 8, \"Method\": \"Search\"}}}", "*'Entries[\"k\"].LargestMicroBatchSize' is 8; it must be no less than MicroBatchSize, 16*")]
-    [InlineData("{\"Version\": 1, \"Entries\": {\"k\": {\"MicroBatchSize\": 8, \"LargestMicroBatchSize\": 8, \"Method\": \"Cache\"}}}", "*'Entries[\"k\"].Method' is Cache*")]
-    [InlineData("{\"Version\": 1, \"Entries\": {\"k\": {\"MicroBatchSize\": 8, \"LargestMicroBatchSize\": 8, \"Method\": \"Model\", \"Fit\": {\"FixedBytes\": 1, \"BytesPerSample\": 1, \"Residual\": 0, \"Points\": 1}}}}", "*'Entries[\"k\"].Fit.Points' is 1*")]
+    [InlineData("{\"Version\": 1, \"Entries\": {\"k\": {\"MicroBatchSize\": 8, \"LargestMicroBatchSize\": 8, \"Method\": \"Cache\"}}}", "*'Entries[\"k\"].Method' is Cache; it must be Model, Search or Fastest, how the selection chose.*")]
+    [InlineData("null", "The micro-batch cache's 'Version' is missing; this version of BatchLr reads version 1.*")]
+    [InlineData("{\"Version\": 1, \"Entries\": {\"k\": null}}", "'Entries[\"k\"]' is null; it must be an entry.*")]
+    [InlineData("{\"Version\": 1, \"Entries\": {\"k\": {\"MicroBatchSize\": 8, \"LargestMicroBatchSize\": 8, \"Method\": \"Model\", \"Fit\": {\"FixedBytes\": 1, \"BytesPerSample\": 1, \"Residual\": 0, \"Points\": 1}}}}", "*'Entries[\"k\"].Fit.Points' is 1; it must be 2 or more, the trials a line is fitted to.*")]
     public void FromJson_BadCache_ThrowsNamingTheRule(string json, string message)
     {
         var act = () => MicroBatchCache.FromJson(json);
@@ -171,5 +173,98 @@ public sealed class MicroBatchCacheTests : IDisposable
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("entry.Fit.FixedBytes");
         cache.Count.Should().Be(0);
         ((Action)(() => cache.Set("", new MicroBatchCacheEntry(8, 8, MicroBatchSelectionMethod.Model, null)))).Should().Throw<ArgumentException>().WithParameterName("key");
+    }
+
+    [Fact]
+    public void FromJson_NoEntries_IsEmpty()
+    {
+        MicroBatchCache.FromJson("{\"Version\": 1}").Count.Should().Be(0);
+    }
+
+    public static TheoryData<MemoryFit, string, string> BadFits => new()
+    {
+        { new MemoryFit(1, double.NaN, 0, null, 2), "entry.Fit.BytesPerSample", "'entry.Fit.BytesPerSample' is NaN; it must be a finite number.*" },
+        { new MemoryFit(1, 1, -1, null, 2), "entry.Fit.Residual", "'entry.Fit.Residual' is -1; it must be a finite number zero or more.*" },
+        { new MemoryFit(1, 1, 0, -0.5, 2), "entry.Fit.PredictionError", "'entry.Fit.PredictionError' is -0.5; it must be a finite number zero or more.*" },
+        { new MemoryFit(1, 1, 0, null, 1), "entry.Fit.Points", "'entry.Fit.Points' is 1; it must be 2 or more, the trials a line is fitted to.*" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFits))]
+    public void Set_BadFit_ThrowsNamingTheField(MemoryFit fit, string parameter, string message)
+    {
+        var cache = new MicroBatchCache();
+
+        var act = () => cache.Set("k", new MicroBatchCacheEntry(8, 8, MicroBatchSelectionMethod.Model, fit));
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(parameter).WithMessage(message);
+        cache.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void Set_FitOfTwoPointsWithAPredictionErrorOfZero_IsStored()
+    {
+        var cache = new MicroBatchCache();
+        var entry = new MicroBatchCacheEntry(8, 16, MicroBatchSelectionMethod.Model, new MemoryFit(-1, 0, 0, 0, 2));
+
+        cache.Set("k", entry);
+
+        cache.TryGet("k", out MicroBatchCacheEntry? stored).Should().BeTrue();
+        stored.Should().Be(entry);
+    }
+
+    [Fact]
+    public void NullArguments_ThrowNamingThem()
+    {
+        var cache = new MicroBatchCache();
+        var entry = new MicroBatchCacheEntry(8, 8, MicroBatchSelectionMethod.Search, null);
+
+        ((Func<MicroBatchCache>)(() => new MicroBatchCache(null!))).Should().Throw<ArgumentNullException>().WithParameterName("path");
+        ((Func<MicroBatchCache>)(() => new MicroBatchCache(""))).Should().Throw<ArgumentException>().WithParameterName("path");
+        ((Action)(() => MicroBatchCache.FromJson(null!))).Should().Throw<ArgumentNullException>().WithParameterName("json");
+        ((Action)(() => cache.TryGet(null!, out _))).Should().Throw<ArgumentNullException>().WithParameterName("key");
+        ((Action)(() => cache.Remove(null!))).Should().Throw<ArgumentNullException>().WithParameterName("key");
+        ((Action)(() => cache.Set(null!, entry))).Should().Throw<ArgumentNullException>().WithParameterName("key");
+        ((Action)(() => cache.Set("k", null!))).Should().Throw<ArgumentNullException>().WithParameterName("entry");
+    }
+
+    [Fact]
+    public void Set_TemporaryFileCannotBeWritten_KeepsTheOldFileAndTheEntryInMemory()
+    {
+        // The cache writes path.tmp and moves it over path: with a folder in the way of path.tmp the write fails (the system
+        // will not open a folder as a file) before the file is touched, so the file still holds the cache as it was.
+        string path = Path.Combine(_folder, "cache.json");
+        var cache = new MicroBatchCache(path);
+        var first = new MicroBatchCacheEntry(8, 8, MicroBatchSelectionMethod.Search, null);
+        cache.Set("a", first);
+        Directory.CreateDirectory(path + ".tmp");
+
+        var act = () => cache.Set("b", new MicroBatchCacheEntry(16, 16, MicroBatchSelectionMethod.Search, null));
+
+        act.Should().Throw<UnauthorizedAccessException>();
+        cache.Count.Should().Be(2);
+        MicroBatchCache reread = new(path);
+        reread.Count.Should().Be(1);
+        reread.TryGet("a", out MicroBatchCacheEntry? kept).Should().BeTrue();
+        kept.Should().Be(first);
+    }
+
+    [Fact]
+    public void Select_CachedSizesAtTheBounds_AnswersFromTheCache()
+    {
+        // The entry's micro-batch is the new minimum and its largest the new maximum: both still allowed.
+        var cache = new MicroBatchCache();
+        cache.Set("k", new MicroBatchCacheEntry(8, 16, MicroBatchSelectionMethod.Search, null));
+        var options = new MicroBatchSelectionOptions { MinMicroBatchSize = 8, MaxMicroBatchSize = 16, Multiple = 8, Cache = cache, CacheKey = "k" };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(_ => throw new InvalidOperationException("no trial may run"), options);
+
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Cache);
+        (selection.MicroBatchSize, selection.LargestMicroBatchSize).Should().Be((8, 16));
+        selection.IsTrialLimitReached.Should().BeFalse();
+        selection.FallbackReason.Should().BeNull();
+        selection.Memory.Should().BeNull();
+        selection.MemoryLimitBytes.Should().BeNull();
+        selection.ToString().Should().Be("micro-batch 8 by Cache (largest that fits 16, 0 trials)");
     }
 }

@@ -58,6 +58,8 @@ public class MicroBatchSelectionOptionsTests
     [Theory]
     [InlineData(8, 4, 1, "*'options.MaxMicroBatchSize' is 4; it must be no less than MinMicroBatchSize, 8*")]
     [InlineData(9, 15, 16, "*'options.Multiple' is 16; it must be a divisor of some size from MinMicroBatchSize, 9, to MaxMicroBatchSize, 15*")]
+    [InlineData(9, 9, 4, "*'options.Multiple' is 4; it must be a divisor of some size from MinMicroBatchSize, 9, to MaxMicroBatchSize, 9*")]
+    [InlineData(1, 3, 4, "*'options.Multiple' is 4; it must be a divisor of some size from MinMicroBatchSize, 1, to MaxMicroBatchSize, 3*")]
     public void Select_NoAllowedSize_ThrowsNamingTheRule(int min, int max, int multiple, string message)
     {
         var options = new MicroBatchSelectionOptions { MinMicroBatchSize = min, MaxMicroBatchSize = max, Multiple = multiple };
@@ -87,5 +89,64 @@ public class MicroBatchSelectionOptionsTests
 
         selection.Trials.Should().ContainSingle().Which.MicroBatchSize.Should().Be(12);
         selection.MicroBatchSize.Should().Be(12);
+    }
+
+    [Fact]
+    public void Select_MaxBelowMin_ReportsThatRuleAlone()
+    {
+        // With no size from 8 to 4, whether Multiple divides one is not asked.
+        var options = new MicroBatchSelectionOptions { MinMicroBatchSize = 8, MaxMicroBatchSize = 4 };
+
+        var act = () => MicroBatchSelector.Select(NeverRuns, options);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .Which.Message.Should().Be("'options.MaxMicroBatchSize' is 4; it must be no less than MinMicroBatchSize, 8. (Parameter 'options')");
+    }
+
+    [Fact]
+    public void Select_MinAndMultipleZero_ReportsBothWithoutDividing()
+    {
+        var options = new MicroBatchSelectionOptions { MinMicroBatchSize = 0, MaxMicroBatchSize = 4, Multiple = 0 };
+
+        var act = () => MicroBatchSelector.Select(NeverRuns, options);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .Which.Message.Should().Be(
+                "'options.MinMicroBatchSize' is 0; it must be 1 or more." + Environment.NewLine
+                + "'options.Multiple' is 0; it must be 1 or more. (Parameter 'options')");
+    }
+
+    [Fact]
+    public void Select_MultipleZero_ReportsItWithoutDividing()
+    {
+        var options = new MicroBatchSelectionOptions { MinMicroBatchSize = 1, MaxMicroBatchSize = 8, Multiple = 0 };
+
+        var act = () => MicroBatchSelector.Select(NeverRuns, options);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .Which.Message.Should().Be("'options.Multiple' is 0; it must be 1 or more. (Parameter 'options')");
+    }
+
+    [Fact]
+    public void Select_CacheWithoutKey_Throws()
+    {
+        var options = new MicroBatchSelectionOptions { MaxMicroBatchSize = 8, Cache = new MicroBatchCache() };
+
+        var act = () => MicroBatchSelector.Select(NeverRuns, options);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("'options.CacheKey' is null; it must be a non-empty key when Cache is set.*");
+    }
+
+    [Fact]
+    public void Select_OneStepOneTrialFromOne_AreAllowed()
+    {
+        var device = new SimulatedDevice(1000, 0, 0, 1);
+        var options = new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MaxMicroBatchSize = 8, InitialMicroBatchSize = 1, StepsPerTrial = 1, MaxTrials = 1 };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        device.TrialLog.Should().ContainSingle().Which.Should().Be(new MicroBatchTrialArguments(1, 1, measureTime: false));
+        selection.MicroBatchSize.Should().Be(1);
+        selection.IsTrialLimitReached.Should().BeTrue();
     }
 }

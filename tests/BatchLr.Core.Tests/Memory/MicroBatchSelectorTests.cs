@@ -187,6 +187,266 @@ public class MicroBatchSelectorTests
     }
 
     [Fact]
+    public void Select_SearchFromTheLowestSize_DoublesIt()
+    {
+        // 61 allowed sizes, 4 to 64: at most ⌈log2 61⌉ + 2 = 8 trials. The start is the lowest size, 4; after it fits,
+        // doubling to 8 costs 2 + max(⌈log2 4⌉, ⌈log2 57⌉) = 8 trials at most, within the bound, so 8 is next (not the
+        // start again). A capacity of 6 then bisects (4, 8) at 6 and (6, 8) at 7.
+        var device = new SimulatedDevice(6, 0, 0, 1);
+        var options = new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MinMicroBatchSize = 4, MaxMicroBatchSize = 64, InitialMicroBatchSize = 4 };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(4, 8, 6, 7);
+        selection.MicroBatchSize.Should().Be(6);
+    }
+
+    [Fact]
+    public void Select_SearchWithSpareTrials_DoublesWhileTheBoundAllows()
+    {
+        // 65 allowed sizes: at most ⌈log2 65⌉ + 2 = 9 trials. Bisection from 8 would need ⌈log2 (66 - 8)⌉ = 6 more, so
+        // after 2, 4 and 8 the bound still holds and all three doublings are tried; doubling to 16 would need 4 + ⌈log2 50⌉ = 10.
+        // Everything fits, so the search ends at the maximum.
+        var device = new SimulatedDevice(1000, 0, 0, 1);
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MaxMicroBatchSize = 65 });
+
+        selection.Trials.Select(t => t.MicroBatchSize).Take(4).Should().Equal(2, 4, 8, 8 + (58 / 2));
+        selection.Trials.Should().HaveCountLessThanOrEqualTo(9);
+        selection.MicroBatchSize.Should().Be(65);
+    }
+
+    [Fact]
+    public void Select_SearchAfterTheModelsProbeRanOut_BisectsRatherThanGrows()
+    {
+        // The model's probes are 2 (fits) and 32, the maximum, which runs out of memory on a 10-byte device. With a failure
+        // known, search bisects (2, 32) at 17, then (2, 17) at 9, (9, 17) at 13, (9, 13) at 11 and (9, 11) at 10: it does
+        // not double 2 again, as Lightning's binary search does not once a size failed.
+        var device = new SimulatedDevice(10, 0, 0, 1);
+        var options = new MicroBatchSelectionOptions { MaxMicroBatchSize = 32, Memory = device, Headroom = 0 };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.FallbackReason.Should().Be("the trial at micro-batch 32 ran out of memory");
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(2, 32, 17, 9, 13, 11, 10);
+        selection.MicroBatchSize.Should().Be(10);
+    }
+
+    [Fact]
+    public void Select_PeakExactlyAtTheLimit_Fits()
+    {
+        // One byte a sample on 1000 free bytes with a headroom of 0.5: the limit is 500 bytes in use, which micro-batch 500
+        // reaches exactly; only a peak above the limit is too large.
+        var device = new SimulatedDevice(1000, 0, 0, 1);
+        var options = new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MaxMicroBatchSize = 1000, Memory = device, Headroom = 0.5 };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.MemoryLimitBytes.Should().Be(500);
+        selection.MicroBatchSize.Should().Be(500);
+        selection.Trials.Should().Contain(t => t.MicroBatchSize == 501 && !t.Fits && !t.Outcome.IsOutOfMemory);
+    }
+
+    [Fact]
+    public void Select_ProbeReadsAZeroPeak_Fits()
+    {
+        // A step that allocates nothing on an empty device peaks at 0 bytes, a reading like any other: the flat line predicts
+        // the largest size.
+        var device = new SimulatedDevice(1000, 0, 0, 0);
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, Options(device, max: 64));
+
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Model);
+        selection.MicroBatchSize.Should().Be(64);
+        selection.Trials.Should().OnlyContain(t => t.Fits && t.Outcome.PeakBytes == 0);
+    }
+
+    [Fact]
+    public void Select_ModelStartsAtTheMaximum_ProbesTheSizeBelowIt()
+    {
+        // Sixteen times 64 clamps back to 64, the maximum: the second probe is one multiple below, and the line through
+        // both predicts a size above the maximum, so the maximum, which fit, is the answer.
+        SimulatedDevice device = Device();
+        MicroBatchSelectionOptions options = Options(device, max: 64, multiple: 8);
+        options.InitialMicroBatchSize = 64;
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Model);
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(64, 56);
+        selection.MicroBatchSize.Should().Be(64);
+    }
+
+    [Fact]
+    public void Select_ModelOneAllowedSize_SearchesIt()
+    {
+        SimulatedDevice device = Device();
+        MicroBatchSelectionOptions options = Options(device, max: 8);
+        options.MinMicroBatchSize = 8;
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Search);
+        selection.FallbackReason.Should().Be("only one micro-batch is allowed, so there is no line to fit");
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(8);
+        selection.MicroBatchSize.Should().Be(8);
+    }
+
+    [Fact]
+    public void Select_ModelMaxTrialsBeforeTheSecondProbe_KeepsTheFirstAndSaysSo()
+    {
+        // The start is the maximum and fits; the second probe is one trial too many. Nothing is left to search, so only
+        // the model reports the limit, and one peak is no line.
+        SimulatedDevice device = Device();
+        MicroBatchSelectionOptions options = Options(device, max: 64);
+        options.InitialMicroBatchSize = 64;
+        options.MaxTrials = 1;
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.FallbackReason.Should().Be("MaxTrials was reached before the model could confirm a prediction");
+        selection.IsTrialLimitReached.Should().BeTrue();
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(64);
+        selection.Fit.Should().BeNull();
+        selection.MicroBatchSize.Should().Be(64);
+    }
+
+    [Fact]
+    public void Select_ModelNoFreeMemory_SearchesWithoutAFit()
+    {
+        // A full device (1000 of 1000 bytes in use) and a step that allocates nothing: every size fits at the limit, the
+        // memory in use, but there is no free memory to measure a line against.
+        var device = new SimulatedDevice(1000, 1000, 0, 0);
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, Options(device, max: 64));
+
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Search);
+        selection.FallbackReason.Should().Be("the device had no free memory when the selection began");
+        selection.MemoryLimitBytes.Should().Be(1000);
+        selection.Fit.Should().BeNull();
+        selection.MicroBatchSize.Should().Be(64);
+    }
+
+    [Fact]
+    public void Select_ModelPredictionDoesNotSettle_FallsBackToSearch()
+    {
+        // Peaks of 100·√b bytes on 1000 free bytes: concave, so each refit flattens the line and moves the prediction up
+        // toward 100, where 100·√100 = 1000 reaches the limit; the probes 2 and 32 and three confirmations do not get there.
+        var memory = new SimulatedDevice(1000, 0, 0, 0);
+        static MicroBatchTrial Trial(MicroBatchTrialArguments a)
+        {
+            long peak = (long)Math.Round(100 * Math.Sqrt(a.MicroBatchSize));
+            return peak > 1000 ? MicroBatchTrial.OutOfMemory : MicroBatchTrial.Fits(peak);
+        }
+
+        var options = new MicroBatchSelectionOptions { MaxMicroBatchSize = 1000, Memory = memory, Headroom = 0, MaxFitError = 0.25 };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(Trial, options);
+
+        selection.FallbackReason.Should().Be("the line's prediction did not settle within 3 confirming trials");
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Search);
+        selection.Trials.Take(5).Select(t => t.MicroBatchSize).Should().StartWith([2, 32]).And.BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        selection.Trials.Take(5).Should().OnlyContain(t => t.Fits);
+        selection.MicroBatchSize.Should().Be(100, "100·√101 rounds to 1005 bytes, over the limit");
+    }
+
+    [Fact]
+    public void Select_ModelKeepsPredictingASizeOverTheLimit_FallsBackToSearch()
+    {
+        // Peaks of 460 + 40·b bytes, but only 300 at 13 (a leaner kernel), under a limit of 1000 (2000 free, headroom 0.5).
+        // The probes 1 and 16 (1100 bytes, over the limit) give the line 460 + 40·b, which predicts (1000 - 460) / 40 = 13.5,
+        // so 13. Through (1, 500), (13, 300) and (16, 1100) the line is 395.2 + 23.8·b (Sxy = 3000, Sxx = 126 about the
+        // means 10 and 633.3), which reaches the limit at 25.4: past the maximum, 16, that a trial showed too large.
+        var memory = new SimulatedDevice(2000, 0, 0, 0);
+        static MicroBatchTrial Trial(MicroBatchTrialArguments a) => MicroBatchTrial.Fits(a.MicroBatchSize == 13 ? 300 : 460 + (40 * a.MicroBatchSize));
+        var options = new MicroBatchSelectionOptions { MaxMicroBatchSize = 16, InitialMicroBatchSize = 1, Memory = memory, Headroom = 0.5, MaxFitError = 0.5 };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(Trial, options);
+
+        selection.FallbackReason.Should().Be("the line keeps predicting micro-batch 16, which a trial showed to pass the limit");
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Search);
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(1, 16, 13, 14);
+        selection.MicroBatchSize.Should().Be(13, "14 peaks at 1020 bytes");
+    }
+
+    /// <summary>
+    /// Peaks of 1024·b bytes on 2^20 free, except 2^20 - 2^14 at 1024: the probes 1 and 16 give the line 1024·b exactly,
+    /// which predicts 1024, the maximum; that trial misses the line by 2^14 bytes, 2^-6 of the free memory, the largest
+    /// error (the refitted line, dominated by the far point, misses by about 1.3e-4).
+    /// </summary>
+    private static MicroBatchSelection SelectMissingBy2ToTheMinus6(double maxFitError)
+    {
+        var memory = new SimulatedDevice(1L << 20, 0, 0, 0);
+        static MicroBatchTrial Trial(MicroBatchTrialArguments a) => MicroBatchTrial.Fits(a.MicroBatchSize == 1024 ? (1L << 20) - (1L << 14) : 1024L * a.MicroBatchSize);
+        var options = new MicroBatchSelectionOptions { MaxMicroBatchSize = 1024, InitialMicroBatchSize = 1, Memory = memory, Headroom = 0, MaxFitError = maxFitError };
+        return MicroBatchSelector.Select(Trial, options);
+    }
+
+    [Fact]
+    public void Select_ModelMissesByExactlyMaxFitError_KeepsTheModel()
+    {
+        MicroBatchSelection selection = SelectMissingBy2ToTheMinus6(1.0 / 64);
+
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Model);
+        selection.FallbackReason.Should().BeNull();
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(1, 16, 1024);
+        selection.Fit!.PredictionError.Should().Be(1.0 / 64);
+    }
+
+    [Fact]
+    public void Select_ModelMissesByMoreThanMaxFitError_NamesBothErrors()
+    {
+        MicroBatchSelection selection = SelectMissingBy2ToTheMinus6(1.0 / 128);
+
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Search);
+        selection.FallbackReason.Should().Match("the line fits the trials poorly: it missed a trial by 0.015625 of the free memory (residual 0.0001*, prediction error 0.015625), more than MaxFitError, 0.0078125");
+        selection.MicroBatchSize.Should().Be(1024);
+    }
+
+    [Fact]
+    public void Select_FastestAtConstantThroughput_TimesTheLadderAndKeepsTheLargest()
+    {
+        // Every size runs 1024 samples a second (b / (b / 1024) is exact). The search ends at 64, the maximum; the ladder
+        // times the powers of two below it down to an eighth of it, 32, 16 and 8; and the tie goes to the largest.
+        var device = new SimulatedDevice(1000, 0, 0, 1) { SecondsPerStep = b => b / 1024.0 };
+        var options = new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MaxMicroBatchSize = 64, MeasureSpeed = true };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(2, 4, 34, 49, 57, 61, 63, 64, 32, 16, 8);
+        selection.Trials.Should().OnlyContain(t => t.SamplesPerSecond == 1024);
+        selection.MicroBatchSize.Should().Be(64);
+        selection.Method.Should().Be(MicroBatchSelectionMethod.Fastest);
+        selection.IsTrialLimitReached.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Select_FastestLadderPastMaxTrials_SaysTheLimitWasReached()
+    {
+        // The search takes 2 and 3 (the maximum), both trials MaxTrials allows; the ladder below 3 is 2, tried, and 1,
+        // which would be a third trial.
+        var device = new SimulatedDevice(1000, 0, 0, 1) { SecondsPerStep = b => b / 1024.0 };
+        var options = new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MaxMicroBatchSize = 3, MeasureSpeed = true, MaxTrials = 2 };
+
+        MicroBatchSelection selection = MicroBatchSelector.Select(device.Trial, options);
+
+        selection.Trials.Select(t => t.MicroBatchSize).Should().Equal(2, 3);
+        selection.IsTrialLimitReached.Should().BeTrue();
+        selection.MicroBatchSize.Should().Be(3);
+    }
+
+    [Fact]
+    public void ToString_NamesTheSizeTheMethodAndTheTrialCount()
+    {
+        var device = new SimulatedDevice(3, 0, 0, 1);
+        var one = new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MaxMicroBatchSize = 12, Multiple = 4, InitialMicroBatchSize = 100 };
+        var three = new MicroBatchSelectionOptions { Strategy = MicroBatchStrategy.Search, MaxMicroBatchSize = 64 };
+
+        MicroBatchSelector.Select(new SimulatedDevice(1000, 0, 0, 1).Trial, one).ToString().Should().Be("micro-batch 12 by Search (largest that fits 12, 1 trial)");
+        MicroBatchSelector.Select(device.Trial, three).ToString().Should().Be("micro-batch 3 by Search (largest that fits 3, 3 trials)");
+    }
+
+    [Fact]
     public void Select_SearchInitialSizeTooLarge_BisectsBelowIt()
     {
         var device = new SimulatedDevice(5, 0, 0, 1);

@@ -37,4 +37,48 @@ public class MicroBatchTrialTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("microBatchSize");
     }
+
+    [Fact]
+    public void Arguments_BadSteps_ThrowsNamingIt()
+    {
+        var act = () => new MicroBatchTrialArguments(8, 0, measureTime: false);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("steps").WithMessage("'steps' is 0; it must be greater than zero.*");
+    }
+
+    [Fact]
+    public void Fits_Unmeasured_SaysSo()
+    {
+        MicroBatchTrial.Fits().ToString().Should().Be("fits (peak unknown, untimed)");
+    }
+
+    [Fact]
+    public void Equals_EveryFieldCounts()
+    {
+        MicroBatchTrial trial = MicroBatchTrial.Fits(1_000, 0.25);
+
+        (trial == MicroBatchTrial.Fits(1_000, 0.25)).Should().BeTrue();
+        (trial != MicroBatchTrial.Fits(1_000, 0.25)).Should().BeFalse();
+        (trial != MicroBatchTrial.Fits(1_001, 0.25)).Should().BeTrue("the peaks differ");
+        (trial != MicroBatchTrial.Fits(1_000, 0.5)).Should().BeTrue("the seconds differ");
+        (MicroBatchTrial.Fits() != MicroBatchTrial.OutOfMemory).Should().BeTrue("one ran out of memory");
+        trial.Equals((object)MicroBatchTrial.Fits(1_000, 0.25)).Should().BeTrue();
+        trial.GetHashCode().Should().Be(MicroBatchTrial.Fits(1_000, 0.25).GetHashCode());
+    }
+
+    [Fact]
+    public void Record_ToString_TellsWhetherItFit()
+    {
+        new MicroBatchTrialRecord(8, MicroBatchTrial.Fits(100, 0.5), fits: true).ToString().Should().Be("8: fits (peak 100 bytes, 0.5 s/step)");
+        new MicroBatchTrialRecord(12, MicroBatchTrial.Fits(950), fits: false).ToString().Should().Be("12: fits (peak 950 bytes, untimed), over the limit");
+        new MicroBatchTrialRecord(16, MicroBatchTrial.OutOfMemory, fits: false).ToString().Should().Be("16: out of memory");
+    }
+
+    [Fact]
+    public void Record_SamplesPerSecond_IsSizeOverSeconds()
+    {
+        new MicroBatchTrialRecord(8, MicroBatchTrial.Fits(100, 0.5), fits: true).SamplesPerSecond.Should().Be(16);
+        new MicroBatchTrialRecord(8, MicroBatchTrial.Fits(100), fits: true).SamplesPerSecond.Should().BeNull();
+        new MicroBatchTrialRecord(16, MicroBatchTrial.OutOfMemory, fits: false).SamplesPerSecond.Should().BeNull();
+    }
 }
