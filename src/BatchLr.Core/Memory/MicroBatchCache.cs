@@ -40,6 +40,7 @@ public sealed class MicroBatchCache
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the file holds something other than a cache this version reads.</exception>
     /// <exception cref="IOException">The file exists but cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file exists but may not be read.</exception>
     public MicroBatchCache(string path)
     {
         // Stryker disable once Statement : Path.GetFullPath makes the same check, ArgumentException.ThrowIfNullOrEmpty on its parameter 'path', so the same exception, name and message come without it
@@ -108,6 +109,7 @@ public sealed class MicroBatchCache
     /// <exception cref="ArgumentNullException"><paramref name="key"/> or <paramref name="entry"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="key"/> is empty, or a field of <paramref name="entry"/> breaks its rule.</exception>
     /// <exception cref="IOException">The file of a cache kept in one cannot be written; the entry is stored in memory all the same.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or its folder may not be written; the entry is stored in memory all the same.</exception>
     public void Set(string key, MicroBatchCacheEntry entry)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -125,6 +127,7 @@ public sealed class MicroBatchCache
     /// <returns><see langword="true"/> when there was an entry.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     /// <exception cref="IOException">The file of a cache kept in one cannot be written; the entry is removed from memory all the same.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or its folder may not be written; the entry is removed from memory all the same.</exception>
     public bool Remove(string key)
     {
         // Stryker disable once Statement : Dictionary.Remove throws the same ArgumentNullException for a null key, its parameter also named 'key'
