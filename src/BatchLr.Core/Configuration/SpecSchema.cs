@@ -38,10 +38,12 @@ internal static class SpecSchema
     /// <summary>A number followed by a unit, as <see cref="TrainingDuration.Parse(string)"/> reads it (the reader trims, and the number may carry white space).</summary>
     private const string Number = "[+]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)(?:[eE][+-]?[0-9]+)?";
 
-    private static string? _text;
-
-    /// <summary>Gets the schema, indented with two spaces and with <c>\n</c> line ends.</summary>
-    public static string Text => _text ??= Generate();
+    /// <summary>Gets the schema, indented with two spaces and with <c>\n</c> line ends, written afresh at each call.</summary>
+    /// <remarks>
+    /// Not cached: it is read rarely (the CLI, tests), and a cached copy would hide changes to the writer from mutation testing,
+    /// which switches mutants inside one process.
+    /// </remarks>
+    public static string Text => Generate();
 
     private static string Generate()
     {
