@@ -45,8 +45,8 @@ internal static class PlannerMetrics
     public static void Completed(string? plan, in StepPlan executed, long samples, int previousBatch)
     {
         if (!Steps.Enabled && !Samples.Enabled && !BatchSize.Enabled && !MicroBatchSize.Enabled && !AccumulationSteps.Enabled && !BatchSizeChanges.Enabled && !LearningRate.Enabled)
+        // Stryker disable once Statement,Block : only saves work; without it the instruments below, none enabled, record nothing, and the rates are read only when LearningRate is enabled
         {
-            // Stryker disable once Statement : only saves work; without it the instruments below, none enabled, record nothing, and the rates are read only when LearningRate is enabled
             return; // nobody listens: no tags, no reads of the plan
         }
 

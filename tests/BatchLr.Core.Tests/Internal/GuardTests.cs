@@ -20,6 +20,20 @@ public class GuardTests
         act.Should().Throw<ArgumentNullException>().WithParameterName("milestones");
     }
 
+    [Theory]
+    [InlineData(-1.0, "-1")]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    public void SortedFinite_NegativeOrNotFinite_ThrowsNamingTheItemAndItsValue(double bad, string shown)
+    {
+        double[] milestones = [0.0, bad];
+
+        var act = () => Guard.SortedFinite(milestones, allowEmpty: false);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("milestones[1]")
+            .WithMessage($"'milestones[1]' is {shown}; it must be a finite number zero or more.*");
+    }
+
     [Fact]
     public void SortedFinite_Tie_ThrowsNamingTheItemItsValueAndTheValueBeforeIt()
     {
