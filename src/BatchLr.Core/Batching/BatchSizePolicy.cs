@@ -59,7 +59,7 @@ public static class BatchSizePolicy
             values[i] = sizes[i];
         }
 
-        double[] bounds = Guard.SortedFinite(milestones, strict: true, allowEmpty: true);
+        double[] bounds = Guard.SortedFinite(milestones, allowEmpty: true);
         if (bounds.Length != values.Length - 1)
         {
             throw Guard.OutOfRange("milestones.Count", bounds.Length, "one fewer than sizes.Count, " + (values.Length - 1).ToString(CultureInfo.InvariantCulture));

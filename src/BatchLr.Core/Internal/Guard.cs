@@ -8,9 +8,10 @@ namespace BatchLr.Internal;
 /// <summary>Argument checks that name the parameter, the value and the rule.</summary>
 internal static class Guard
 {
+    // Stryker disable once String : since .NET Core 3.0 "R", "" (read as "G") and null all give a double's shortest round-trip string, so "R" only states the intent
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    public static ArgumentOutOfRangeException OutOfRange(string name, object? value, string rule) =>
+    public static ArgumentOutOfRangeException OutOfRange(string name, IFormattable value, string rule) =>
         new(name, value, string.Create(CultureInfo.InvariantCulture, $"'{name}' is {FormatObject(value)}; it must be {rule}."));
 
     public static void Finite(double value, [CallerArgumentExpression(nameof(value))] string name = "")
@@ -61,22 +62,6 @@ internal static class Guard
         }
     }
 
-    public static void InOpenRange(double value, double min, double max, [CallerArgumentExpression(nameof(value))] string name = "")
-    {
-        if (!(value > min && value < max))
-        {
-            throw OutOfRange(name, value, string.Create(CultureInfo.InvariantCulture, $"strictly between {Format(min)} and {Format(max)}"));
-        }
-    }
-
-    public static void AtLeast(double value, double min, [CallerArgumentExpression(nameof(value))] string name = "")
-    {
-        if (!(value >= min) || double.IsPositiveInfinity(value))
-        {
-            throw OutOfRange(name, value, string.Create(CultureInfo.InvariantCulture, $"a finite number {Format(min)} or more"));
-        }
-    }
-
     public static void Defined<TEnum>(TEnum value, [CallerArgumentExpression(nameof(value))] string name = "")
         where TEnum : struct, Enum
     {
@@ -89,8 +74,8 @@ internal static class Guard
     public static T NotNull<T>(T? value, [CallerArgumentExpression(nameof(value))] string name = "")
         where T : class => value ?? throw new ArgumentNullException(name);
 
-    /// <summary>Checks that a list is non-empty, finite and sorted ascending (ties allowed when <paramref name="strict"/> is false).</summary>
-    public static double[] SortedFinite(IReadOnlyList<double>? values, bool strict, bool allowEmpty, [CallerArgumentExpression(nameof(values))] string name = "")
+    /// <summary>Checks that a list is non-empty (unless <paramref name="allowEmpty"/>), finite, zero or more and strictly ascending.</summary>
+    public static double[] SortedFinite(IReadOnlyList<double>? values, bool allowEmpty, [CallerArgumentExpression(nameof(values))] string name = "")
     {
         NotNull(values, name);
         if (!allowEmpty && values!.Count == 0)
@@ -107,12 +92,12 @@ internal static class Guard
                 throw OutOfRange(string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]"), v, "a finite number zero or more");
             }
 
-            if (i > 0 && (strict ? v <= copy[i - 1] : v < copy[i - 1]))
+            if (i > 0 && v <= copy[i - 1])
             {
                 throw OutOfRange(
                     string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]"),
                     v,
-                    (strict ? "greater than " : "no less than ") + "the value before it, " + Format(copy[i - 1]));
+                    "greater than the value before it, " + Format(copy[i - 1]));
             }
 
             copy[i] = v;
@@ -140,12 +125,7 @@ internal static class Guard
         return copy;
     }
 
-    private static string FormatObject(object? value) => value switch
-    {
-        null => "null",
-        double d => Format(d),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
+    // Every value passed is a number or an enum; for a double, IFormattable.ToString(null, …) is the shortest round-trip
+    // string, the same as Format's "R".
+    private static string FormatObject(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 }

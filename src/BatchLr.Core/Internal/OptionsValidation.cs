@@ -25,26 +25,24 @@ internal sealed class OptionsValidation(string optionsName)
     public void FiniteNotNegative(double value, string member) =>
         Require(value >= 0 && !double.IsPositiveInfinity(value), member, value, "a finite number zero or more");
 
-    public void Finite(double value, string member) =>
-        Require(double.IsFinite(value), member, value, "a finite number");
-
     public void Defined<TEnum>(TEnum value, string member)
         where TEnum : struct, Enum =>
         Require(Enum.IsDefined(value), member, value, "one of " + string.Join(", ", Enum.GetNames<TEnum>()));
 
     public void ThrowIfInvalid()
     {
-        if (_errors is { Count: > 0 })
+        if (_errors is not null) // created with the first error
         {
             throw new ArgumentException(string.Join(Environment.NewLine, _errors), optionsName);
         }
     }
 
-    private static string Describe(object? value) => value switch
+    // Null only where a ToString override returns null; the message then shows nothing, as for string.Empty.
+    private static string? Describe(object? value) => value switch
     {
         null => "null",
         double d => Guard.Format(d),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
+        _ => value.ToString(),
     };
 }

@@ -80,18 +80,14 @@ public sealed class PlanLogger
 
         if (!previous.BatchMultiplier.Equals(plan.BatchMultiplier))
         {
+            // Stryker disable once Equality : the multipliers differ here, so > and >= pick the same direction
             string direction = plan.BatchMultiplier > previous.BatchMultiplier ? Grew : Shrank;
             PlanLog.BatchSizeChangedOnPlateau(_logger, step, direction, previous.BatchMultiplier, plan.BatchMultiplier, before.GlobalBatchSize, after.GlobalBatchSize);
         }
 
-        // The planner gives out a new array at each reduction, so the same array means no reduction.
-        double[]? old = previous.PlateauFactors;
-        double[]? factors = plan.PlateauFactors;
-        if (old is null || factors is null || ReferenceEquals(old, factors))
-        {
-            return;
-        }
-
+        // Only an empty plan, which Observe refuses, has no factors; the loop finds nothing in a plan the planner gave the same array.
+        double[] old = previous.PlateauFactors!;
+        double[] factors = plan.PlateauFactors!;
         for (int g = 0; g < factors.Length; g++)
         {
             if (factors[g] < old[g])

@@ -58,7 +58,7 @@ public static partial class Schedule
     public static LearningRateSchedule Sequence(IReadOnlyList<LearningRateSchedule> schedules, IReadOnlyList<double> milestones, bool restartClocks = true)
     {
         LearningRateSchedule[] children = Guard.NonEmptyCopy(schedules, nameof(schedules), "at least one schedule");
-        double[] bounds = Guard.SortedFinite(milestones, strict: true, allowEmpty: true);
+        double[] bounds = Guard.SortedFinite(milestones, allowEmpty: true);
         if (bounds.Length != children.Length - 1)
         {
             throw Guard.OutOfRange("milestones.Count", bounds.Length, "one fewer than schedules.Count, " + (children.Length - 1).ToString(CultureInfo.InvariantCulture));

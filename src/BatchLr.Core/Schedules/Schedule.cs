@@ -303,7 +303,7 @@ public static partial class Schedule
     /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
     public static LearningRateSchedule PiecewiseConstant(IReadOnlyList<double> boundaries, IReadOnlyList<double> values)
     {
-        double[] b = Guard.SortedFinite(boundaries, strict: true, allowEmpty: true);
+        double[] b = Guard.SortedFinite(boundaries, allowEmpty: true);
         double[] v = FiniteValues(values, nameof(values));
         if (v.Length != b.Length + 1)
         {
@@ -320,7 +320,7 @@ public static partial class Schedule
     /// <exception cref="ArgumentException">An argument breaks its rule.</exception>
     public static LearningRateSchedule PiecewiseLinear(IReadOnlyList<double> positions, IReadOnlyList<double> values)
     {
-        double[] p = Guard.SortedFinite(positions, strict: true, allowEmpty: false);
+        double[] p = Guard.SortedFinite(positions, allowEmpty: false);
         double[] v = FiniteValues(values, nameof(values));
         if (v.Length != p.Length)
         {

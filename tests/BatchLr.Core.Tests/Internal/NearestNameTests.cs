@@ -45,4 +45,13 @@ public class NearestNameTests
     [Fact]
     public void Find_NearerLaterName_WinsOverFartherEarlierOne() =>
         NearestName.Find("num_training_step", ["num_warmup_steps", "num_training_steps"]).Should().Be("num_training_steps");
+
+    [Fact]
+    public void Find_LimitIsAThirdOfTheLongerName_NotOfTheShorter()
+    {
+        // Dropping "num_" and the final "s" is 5 edits (no fewer: the lengths differ by 5). A third of the longer name,
+        // 16 / 3 = 5, allows them; a third of the typed one, 11 / 3 = 3, would not.
+        NearestName.Distance("warmup_step", "num_warmup_steps").Should().Be(5);
+        NearestName.Find("warmup_step", ["num_warmup_steps"]).Should().Be("num_warmup_steps");
+    }
 }

@@ -15,11 +15,14 @@ public sealed class PlannerMetricsTests : IDisposable
     private readonly ConcurrentQueue<(string Instrument, double Value, string? Plan, object? Group)> _seen = new();
     private readonly string _plan = "metrics-test-" + Guid.NewGuid().ToString("N");
 
-    public PlannerMetricsTests()
+    public void Dispose() => _listener.Dispose();
+
+    /// <summary>Starts listening to the BatchLr instruments, or only to the one named; the tests that listen are in this class, so they never run at the same time.</summary>
+    private void Listen(string? only = null)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == "BatchLr")
+            if (instrument.Meter.Name == "BatchLr" && (only is null || instrument.Name == only))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -29,8 +32,6 @@ public sealed class PlannerMetricsTests : IDisposable
         _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
         _listener.Start();
     }
-
-    public void Dispose() => _listener.Dispose();
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -60,6 +61,7 @@ public sealed class PlannerMetricsTests : IDisposable
     [Fact]
     public void Planner_RecordsItsStepsBatchesRatesAndReactions_OnTheBatchLrMeter()
     {
+        Listen();
         var planner = new TrainingPlanner(new TrainingPlannerOptions
         {
             Name = _plan,
@@ -96,6 +98,7 @@ public sealed class PlannerMetricsTests : IDisposable
     [Fact]
     public void SkipStep_IsCountedAsSkipped_NotAsAStep()
     {
+        Listen();
         var planner = new TrainingPlanner(new TrainingPlannerOptions
         {
             Name = _plan,
@@ -110,5 +113,70 @@ public sealed class PlannerMetricsTests : IDisposable
         Values("batchlr.steps").Should().Equal(1);
         Values("batchlr.samples").Should().Equal(8);
         Values("batchlr.steps.skipped").Should().Equal(1);
+    }
+
+    [Theory]
+    [InlineData("batchlr.steps", new[] { 1.0, 1, 1, 1 })]
+    [InlineData("batchlr.samples", new[] { 8.0, 16, 32, 32 })]
+    [InlineData("batchlr.batch_size", new[] { 8.0, 16, 32, 32 })]
+    [InlineData("batchlr.micro_batch_size", new[] { 8.0, 8, 8, 8 })]
+    [InlineData("batchlr.accumulation_steps", new[] { 1.0, 2, 4, 4 })]
+    [InlineData("batchlr.batch_size.changes", new[] { 1.0, 1 })]
+    [InlineData("batchlr.learning_rate", new[] { 0.4, 0.4, 0.4, 0.4 })]
+    public void Planner_OnlyOneInstrumentListenedTo_RecordsIt(string instrument, double[] expected)
+    {
+        // Batches 8, 16, 32, 32 (milestones at steps 1 and 2), each split into micro-batches of at most 8: 1, 2, 4 and 4 of
+        // them. The batch changes at steps 1 and 2, not at step 0, which has no step before it, nor at step 3.
+        Listen(only: instrument);
+        var planner = new TrainingPlanner(new TrainingPlannerOptions
+        {
+            Name = _plan,
+            Schedule = new OptimizerSchedule([Schedule.Constant(0.4)]),
+            BatchSize = BatchSizePolicy.Steps([1.0, 2.0], [8, 16, 32]),
+            MaxMicroBatchSize = 8,
+        });
+
+        for (int step = 0; step < 4; step++)
+        {
+            planner.Complete(new StepOutcome(planner.Plan().Batch.GlobalBatchSize));
+        }
+
+        _seen.Select(m => m.Instrument).Should().AllBe(instrument);
+        Values(instrument).Should().Equal(expected);
+    }
+
+    [Fact]
+    public void Meter_PublishesEachInstrumentWithItsNameUnitAndDescription()
+    {
+        // The names, units (UCUM annotations, as OpenTelemetry's conventions write counts) and descriptions are what
+        // dashboards and exporters see: a change to any of them breaks a user's queries.
+        var published = new ConcurrentQueue<(string Name, Type Type, string? Unit, string? Description)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "BatchLr")
+                {
+                    published.Enqueue((instrument.Name, instrument.GetType(), instrument.Unit, instrument.Description));
+                }
+            },
+        };
+        _ = BatchLr.Telemetry.PlannerMetrics.Steps; // creates the instruments, if no test has yet
+        listener.Start();
+
+        published.Should().BeEquivalentTo(new (string, Type, string?, string?)[]
+        {
+            ("batchlr.steps", typeof(Counter<long>), "{step}", "Optimizer steps completed."),
+            ("batchlr.samples", typeof(Counter<long>), "{sample}", "Samples the completed steps consumed."),
+            ("batchlr.learning_rate", typeof(Histogram<double>), null, "The learning rate each completed step ran with, per parameter group (tag batchlr.group)."),
+            ("batchlr.batch_size", typeof(Histogram<int>), "{sample}", "The global batch of each completed step."),
+            ("batchlr.micro_batch_size", typeof(Histogram<int>), "{sample}", "The micro-batch of each completed step, per replica."),
+            ("batchlr.accumulation_steps", typeof(Histogram<int>), "{micro-batch}", "The micro-batches each completed step accumulated, per replica."),
+            ("batchlr.batch_size.changes", typeof(Counter<long>), "{change}", "Steps whose global batch differs from the step before."),
+            ("batchlr.plateau.reductions", typeof(Counter<long>), "{reduction}", "Reports that lowered a reduce-on-plateau learning-rate factor."),
+            ("batchlr.plateau.batch_changes", typeof(Counter<long>), "{change}", "Reports or losses that changed a batch-size plateau factor."),
+            ("batchlr.steps.skipped", typeof(Counter<long>), "{step}", "Planned steps whose update was skipped because their loss or gradient was not finite; their samples are passed over."),
+            ("batchlr.out_of_memory.recoveries", typeof(Counter<long>), "{recovery}", "Steps replanned with a smaller micro-batch after running out of memory."),
+        });
     }
 }
