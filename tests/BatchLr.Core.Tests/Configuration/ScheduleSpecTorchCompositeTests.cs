@@ -222,4 +222,31 @@ public class ScheduleSpecTorchCompositeTests
             Approx.Equal(0.8, spec.GetMomentum(0, TrainingProgress.AtStep(t)), because: "step " + t);
         }
     }
+
+    [Fact]
+    public void SequentialLR_MoreMilestonesThanGaps_IsRefusedAtTheMilestones() =>
+        // SequentialLR needs one milestone between each two schedulers: two schedulers take exactly one.
+        Refused(
+            """{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [3, 5], "schedulers": [{"type": "ConstantLR"}, {"type": "ExponentialLR", "gamma": 0.5}]}}""",
+            "$.schedule.milestones",
+            "'$.schedule.milestones' is 2; it must be one fewer than *1.*");
+
+    [Fact]
+    public void SequentialLR_MilestoneZero_IsRefusedAtThatMilestone() =>
+        // A milestone at step 0 would leave the first scheduler no step at all.
+        Refused(
+            """{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [0], "schedulers": [{"type": "ConstantLR"}, {"type": "ExponentialLR", "gamma": 0.5}]}}""",
+            "$.schedule.milestones[0]",
+            "'$.schedule.milestones[0]' is 0; it must be greater than zero.*");
+
+    [Fact]
+    public void SequentialLR_CosineBeforeAOneCycleLRWhoseInitialLrOverflows_IsRefused()
+    {
+        // OneCycleLR sets initial_lr = max_lr / div_factor = 1e300 / 1e-10, past the largest double, and SequentialLR resets the
+        // rate the first scheduler, the cosine, starts from to it: an infinite rate is refused, not built.
+        Action parse = () => ScheduleSpec.Parse(
+            """{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [5], "schedulers": [{"type": "CosineAnnealingLR", "T_max": 4}, {"type": "OneCycleLR", "max_lr": 1e300, "div_factor": 1e-10, "total_steps": 10}]}}""");
+
+        parse.Should().Throw<ScheduleSpecException>().WithMessage("*is Infinity; it must be a finite number zero or more*");
+    }
 }
