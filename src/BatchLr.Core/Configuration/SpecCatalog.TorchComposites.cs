@@ -125,9 +125,7 @@ internal static partial class SpecCatalog
         if (Array.FindLastIndex(links, l => l.Kind == ChainLinkKind.Overwrite) < 0)
         {
             int cosine = Array.FindIndex(links, l => l.Kind == ChainLinkKind.Cosine);
-            // Stryker disable once Conditional : when cosine < 0 no link is a Cosine, so the search from cosine + 1 = 0 also gives -1
             int second = cosine < 0 ? -1 : Array.FindIndex(links, cosine + 1, l => l.Kind == ChainLinkKind.Cosine);
-            // Stryker disable once Equality : second is -1 or found from cosine + 1 >= 1, so second >= 0 and second > 0 agree
             if (second >= 0)
             {
                 throw SpecErrors.Invalid(
