@@ -142,6 +142,11 @@ public class ScheduleSpecErrorTests
     [InlineData("""{"lr": 0.1, "schedule": {"type": "MultiStepLR", "milestones": ["0dur"]}}""", "$.schedule.milestones[0]", "'$.schedule.milestones[0]' is \"0dur\"; it must be a fraction greater than zero followed by dur, such as \"0.1dur\".")]
     [InlineData("""{"lr": 0.1, "clock": "abcdefghijklmnopqrstuvwxyzabcdefghijkl", "schedule": {"type": "constant"}}""", "$.clock", "'$.clock' is \"abcdefghijklmnopqrstuvwxyzabcdefghijkl\"; it must be one of \"steps\", \"samples\", \"tokens\", \"epochs\".")]
     [InlineData("""{"lr": 0.1, "clock": "abcdefghijklmnopqrstuvwxyzabcdefghijklm", "schedule": {"type": "constant"}}""", "$.clock", "'$.clock' is \"abcdefghijklmnopqrstuvwxyzabcdefghijklm…; it must be one of \"steps\", \"samples\", \"tokens\", \"epochs\".")]
+    // A factory's ArgumentOutOfRangeException reads "'rate' is -1; it must be a finite number greater than zero. (Parameter
+    // 'rate')", then "Actual value was -1." on a line of its own (Guard.Positive, .NET's message): the spec keeps the sentence,
+    // with the factory's name replaced by the JSON path, and drops the parameter suffix and the line after it.
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "ExponentialLR", "gamma": -1}}""", "$.schedule.gamma", "'$.schedule.gamma' is -1; it must be a finite number greater than zero.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [10], "schedulers": [{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10}, {"type": "OneCycleLR", "max_lr": 0.2, "total_steps": 10}]}}""", "$.schedule.schedulers[1]", "'$.schedule.schedulers[1]' is a second OneCycleLR (the first is $.schedule.schedulers[0]); it must be the only OneCycleLR of the spec, since PyTorch keeps a OneCycleLR's max_lr, initial_lr and min_lr in the optimizer's parameter groups, where the OneCycleLR constructed last overwrites the others'.")]
     public void Parse_RefusedValue_GivesTheWholeMessage(string json, string path, string message) =>
         Check(json, path, message + " (Parameter '" + path + "')");
 
