@@ -147,6 +147,10 @@ public class ScheduleSpecErrorTests
     // with the factory's name replaced by the JSON path, and drops the parameter suffix and the line after it.
     [InlineData("""{"lr": 0.1, "schedule": {"type": "ExponentialLR", "gamma": -1}}""", "$.schedule.gamma", "'$.schedule.gamma' is -1; it must be a finite number greater than zero.")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [10], "schedulers": [{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10}, {"type": "OneCycleLR", "max_lr": 0.2, "total_steps": 10}]}}""", "$.schedule.schedulers[1]", "'$.schedule.schedulers[1]' is a second OneCycleLR (the first is $.schedule.schedulers[0]); it must be the only OneCycleLR of the spec, since PyTorch keeps a OneCycleLR's max_lr, initial_lr and min_lr in the optimizer's parameter groups, where the OneCycleLR constructed last overwrites the others'.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "clamp", "schedule": null}}""", "$.schedule.schedule", "'$.schedule.schedule' is null; it must be a schedule object with a \"type\".")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [2], "schedulers": null}}""", "$.schedule.schedulers", "'$.schedule.schedulers' is null; it must be an array of schedule objects.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "scale_mode": 5}}""", "$.schedule.scale_mode", "'$.schedule.scale_mode' is 5; it must be one of \"cycle\", \"iterations\" or null.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "steps", "milestones": ["1ep"], "sizes": [8, 16], "clock": "tokens"}}""", "$.batch.milestones[0]", "'$.batch.milestones[0]' is \"1ep\"; converting epochs to tokens needs the tokens of each sample, which a spec does not know: write it in tok, or put it on the tokens clock.")]
     public void Parse_RefusedValue_GivesTheWholeMessage(string json, string path, string message) =>
         Check(json, path, message + " (Parameter '" + path + "')");
 
@@ -161,6 +165,14 @@ public class ScheduleSpecErrorTests
     [Fact]
     public void Parse_BatchTypeNotAString_ListsTheTypesWithoutAHint() =>
         Check("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": 5}}""", "$.batch.type", "'$.batch.type' is 5; it must be one of *fixed*. (Parameter '$.batch.type')");
+
+    [Fact]
+    public void Path_WithoutParamName_IsEmpty()
+    {
+        var e = new ScheduleSpecException("message");
+
+        e.Path.Should().BeEmpty();
+    }
 
     [Fact]
     public void Parse_Null_ThrowsArgumentNullException()

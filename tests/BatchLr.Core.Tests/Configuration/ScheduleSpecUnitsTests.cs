@@ -270,6 +270,7 @@ public class ScheduleSpecUnitsTests
     [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "schedulers": [{"type": "ExponentialLR", "gamma": -1}, {"type": "constant"}], "milestones": ["1ep"]}, "batch": {"type": "fixed", "batch_size": 50}}""", "$.schedule.schedulers[0].gamma")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "cosine", "num_training_steps": "3ep"}, "batch": {"type": "fixed", "batch_size": 50, "multiple": 64}}""", "$.batch.batch_size")]
     [InlineData("""{"lr": 0.1, "clock": "samples", "schedule": {"type": "StepLR", "step_size": "2ep"}, "batch": {"type": "fixed", "batch_size": 50}, "scaling": {"type": "adascale", "reference_batch_size": 50}}""", "$.scaling.type")]
+    [InlineData("""{"lr": 0.1, "clock": "samples", "schedule": {"type": "clamp", "max": 1, "schedule": {"type": "SequentialLR", "schedulers": [{"type": "ExponentialLR", "gamma": -1}, {"type": "constant"}], "milestones": ["1ep"]}}}""", "$.schedule.schedule.schedulers[0].gamma")]
     public void Parse_DeferredPosition_StillChecksEverythingElse(string json, string path) => Refused(json, path, "*");
 
     [Theory]
