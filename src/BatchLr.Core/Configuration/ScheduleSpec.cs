@@ -235,6 +235,7 @@ public sealed class ScheduleSpec : IEquatable<ScheduleSpec>
         }
 
         bool ratesAreArray = ratesElement.ValueKind == JsonValueKind.Array;
+        // Stryker disable once String : ReadNumbers shows its rule only for a value that is not an array, and the ReadNumbers call runs only when lr is an array; the other strings here are paths that other tests check
         double[] rates = ratesAreArray
             ? SpecReader.ReadNumbers(ratesElement, "$." + RatesKey, "a number or an array of numbers")
             : [SpecReader.ReadNumber(ratesElement, "$." + RatesKey)];

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace BatchLr.Configuration;
 
 /// <summary>The numbers a spec parameter accepts whatever the other parameters say, as the builders check them; the JSON Schema states it.</summary>
@@ -31,9 +29,4 @@ internal readonly record struct SpecRange(double? Minimum, bool MinimumExclusive
     public bool Contains(double value) =>
         (Minimum is not { } low || (MinimumExclusive ? value > low : value >= low))
         && (Maximum is not { } high || (MaximumExclusive ? value < high : value <= high));
-
-    /// <summary>Returns the range in words, such as <c>(0, 1]</c>.</summary>
-    public override string ToString() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{(MinimumExclusive ? '(' : '[')}{Minimum?.ToString("R", CultureInfo.InvariantCulture) ?? "-inf"}, {Maximum?.ToString("R", CultureInfo.InvariantCulture) ?? "inf"}{(MaximumExclusive ? ')' : ']')}");
 }

@@ -123,6 +123,65 @@ public class ScheduleSpecErrorTests
     public void Parse_AlternativeParameters_NamesPath(string json, string path) =>
         Check(json, path, "*");
 
+    // Exact messages: each part of a message (the path, the value as written, the rule) is built by its own code, so a
+    // test that matches the whole sentence checks every part. The value is shown as its raw JSON text (5, "x"); an
+    // object or array by its kind; and raw text longer than 40 characters is cut to 40 and ends in an ellipsis.
+    [Theory]
+    [InlineData("""{"lr": [], "schedule": {"type": "constant"}}""", "$.lr", "'$.lr' is an empty array; it must be a number, or an array with one number per parameter group.")]
+    [InlineData("""{"lr": 0.1, "lr": 0.2, "schedule": {"type": "constant"}}""", "$.lr", "'$.lr' is given twice; it must be given once.")]
+    [InlineData("""{"lr": 0.1, "clock": 5, "schedule": {"type": "constant"}}""", "$.clock", "'$.clock' is 5; it must be one of \"steps\", \"samples\", \"tokens\", \"epochs\".")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 10}, "epoch_boundary": 5}""", "$.epoch_boundary", "'$.epoch_boundary' is 5; it must be one of \"continue\", \"keep\", \"drop\".")]
+    [InlineData("""{"lr": 0.1, "schedule": {}}""", "$.schedule.type", "'$.schedule.type' is missing; every schedule object requires it.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": 5}}""", "$.schedule.type", "'$.schedule.type' is 5; it must be a string naming the schedule type.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "LambdaLR"}}""", "$.schedule.type", "'$.schedule.type' is \"LambdaLR\"; it must be a type that JSON can describe: LambdaLR takes a Python function, so build it in code with Schedule.FromFunction.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": 5}""", "$.batch", "'$.batch' is 5; it must be a batch object with a \"type\".")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {}}""", "$.batch.type", "'$.batch.type' is missing; every batch object requires it.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "ReduceLROnPlateau", "threshold_mode": 5}}""", "$.schedule.threshold_mode", "'$.schedule.threshold_mode' is 5; it must be one of \"rel\", \"abs\".")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [2], "schedulers": 5}}""", "$.schedule.schedulers", "'$.schedule.schedulers' is 5; it must be an array of schedule objects.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "MultiStepLR", "milestones": [true]}}""", "$.schedule.milestones[0]", "'$.schedule.milestones[0]' is true; it must be a finite number on the clock it is read on, a string with a unit (\"2ep\", \"1000ba\", \"5e4sp\", \"1e6tok\") or a fraction of the duration (\"0.1dur\").")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "MultiStepLR", "milestones": ["0dur"]}}""", "$.schedule.milestones[0]", "'$.schedule.milestones[0]' is \"0dur\"; it must be a fraction greater than zero followed by dur, such as \"0.1dur\".")]
+    [InlineData("""{"lr": 0.1, "clock": "abcdefghijklmnopqrstuvwxyzabcdefghijkl", "schedule": {"type": "constant"}}""", "$.clock", "'$.clock' is \"abcdefghijklmnopqrstuvwxyzabcdefghijkl\"; it must be one of \"steps\", \"samples\", \"tokens\", \"epochs\".")]
+    [InlineData("""{"lr": 0.1, "clock": "abcdefghijklmnopqrstuvwxyzabcdefghijklm", "schedule": {"type": "constant"}}""", "$.clock", "'$.clock' is \"abcdefghijklmnopqrstuvwxyzabcdefghijklm…; it must be one of \"steps\", \"samples\", \"tokens\", \"epochs\".")]
+    // A factory's ArgumentOutOfRangeException reads "'rate' is -1; it must be a finite number greater than zero. (Parameter
+    // 'rate')", then "Actual value was -1." on a line of its own (Guard.Positive, .NET's message): the spec keeps the sentence,
+    // with the factory's name replaced by the JSON path, and drops the parameter suffix and the line after it.
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "ExponentialLR", "gamma": -1}}""", "$.schedule.gamma", "'$.schedule.gamma' is -1; it must be a finite number greater than zero.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [10], "schedulers": [{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10}, {"type": "OneCycleLR", "max_lr": 0.2, "total_steps": 10}]}}""", "$.schedule.schedulers[1]", "'$.schedule.schedulers[1]' is a second OneCycleLR (the first is $.schedule.schedulers[0]); it must be the only OneCycleLR of the spec, since PyTorch keeps a OneCycleLR's max_lr, initial_lr and min_lr in the optimizer's parameter groups, where the OneCycleLR constructed last overwrites the others'.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "clamp", "schedule": null}}""", "$.schedule.schedule", "'$.schedule.schedule' is null; it must be a schedule object with a \"type\".")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "milestones": [2], "schedulers": null}}""", "$.schedule.schedulers", "'$.schedule.schedulers' is null; it must be an array of schedule objects.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "scale_mode": 5}}""", "$.schedule.scale_mode", "'$.schedule.scale_mode' is 5; it must be one of \"cycle\", \"iterations\" or null.")]
+    [InlineData("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": "steps", "milestones": ["1ep"], "sizes": [8, 16], "clock": "tokens"}}""", "$.batch.milestones[0]", "'$.batch.milestones[0]' is \"1ep\"; converting epochs to tokens needs the tokens of each sample, which a spec does not know: write it in tok, or put it on the tokens clock.")]
+    public void Parse_RefusedValue_GivesTheWholeMessage(string json, string path, string message) =>
+        Check(json, path, message + " (Parameter '" + path + "')");
+
+    [Fact]
+    public void Parse_MisspelledType_HintsAtTheNearestTypeInQuotes() =>
+        Check("""{"lr": 0.1, "schedule": {"type": "StepLr", "step_size": 3}}""", "$.schedule.type", "'$.schedule.type' is \"StepLr\"; it must be one of *. Did you mean \"StepLR\"? (Parameter '$.schedule.type')");
+
+    [Fact]
+    public void Parse_MisspelledKey_HintsAtTheNearestKeyWithoutQuotes() =>
+        Check("""{"lr": 0.1, "schedul": {"type": "constant"}}""", "$.schedul", "'$.schedul' is not a parameter of the spec; it takes *. Did you mean schedule? (Parameter '$.schedul')");
+
+    [Fact]
+    public void Parse_BatchTypeNotAString_ListsTheTypesWithoutAHint() =>
+        Check("""{"lr": 0.1, "schedule": {"type": "constant"}, "batch": {"type": 5}}""", "$.batch.type", "'$.batch.type' is 5; it must be one of *fixed*. (Parameter '$.batch.type')");
+
+    [Fact]
+    public void Path_WithoutParamName_IsEmpty()
+    {
+        var e = new ScheduleSpecException("message");
+
+        e.Path.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Parse_Null_ThrowsArgumentNullException()
+    {
+        Action act = () => ScheduleSpec.Parse(null!);
+
+        act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("json");
+    }
+
     private static void Check(string json, string path, string message)
     {
         Action act = () => ScheduleSpec.Parse(json);

@@ -658,4 +658,71 @@ public class ScheduleSpecPlanTests
         bad.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.epoch_boundary").WithMessage("*\"continue\", \"keep\", \"drop\"*");
         alone.Should().Throw<ScheduleSpecException>().Where(e => e.Path == "$.epoch_boundary");
     }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-1L)]
+    public void Build_DatasetSizeBelowOne_ThrowsNamingDatasetSize(long size)
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse(Constant + "," + Batch + "}");
+
+        foreach (Action act in new Action[] { () => spec.Build(size), () => spec.BuildPlannerOptions(size) })
+        {
+            ArgumentOutOfRangeException e = act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*1 or more, or null*").Which;
+            e.ParamName.Should().Be("datasetSize");
+            e.ActualValue.Should().Be(size);
+        }
+    }
+
+    [Fact]
+    public void Build_DatasetSizeOne_IsAccepted()
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse(Constant + "," + Batch + "}");
+
+        spec.Build(1).GetLearningRate(0, default).Should().Be(0.1);
+        spec.BuildPlannerOptions(1).DatasetSize.Should().Be(1);
+    }
+
+    [Fact]
+    public void BuildPlannerOptions_DatasetSmallerThanReplicas_NamesReplicas()
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse(Constant + """, "batch": {"type": "fixed", "batch_size": 8, "replicas": 4}}""");
+
+        // One sample per replica is the least a dataset can hold: 4 samples for 4 replicas is enough, 3 is not.
+        spec.BuildPlannerOptions(4).DatasetSize.Should().Be(4);
+        Action act = () => spec.BuildPlannerOptions(3);
+        act.Should().Throw<ScheduleSpecException>()
+            .Where(e => e.Path == "$.batch.replicas")
+            .WithMessage("'$.batch.replicas' is 4; the dataset, 3 samples, must hold at least one sample per replica.*");
+    }
+
+    [Fact]
+    public void BuildPlannerOptions_DropWithFirstBatchLargerThanDataset_NamesEpochBoundary()
+    {
+        ScheduleSpec spec = ScheduleSpec.Parse(Constant + "," + Batch + """, "epoch_boundary": "drop"}""");
+        ScheduleSpec keep = ScheduleSpec.Parse(Constant + "," + Batch + """, "epoch_boundary": "keep"}""");
+
+        // The first batch is 10: a dataset of 10 holds one whole batch; 9 would pass over every epoch, which only drop refuses.
+        spec.BuildPlannerOptions(10).EpochBoundary.Should().Be(EpochBoundary.Drop);
+        keep.BuildPlannerOptions(9).EpochBoundary.Should().Be(EpochBoundary.Keep);
+        Action act = () => spec.BuildPlannerOptions(9);
+        act.Should().Throw<ScheduleSpecException>()
+            .Where(e => e.Path == "$.epoch_boundary")
+            .WithMessage("'$.epoch_boundary' is \"drop\"; the first batch, 10, is larger than the dataset, 9 samples, so every epoch would be passed over: use \"keep\" or \"continue\", or a smaller batch.*");
+    }
+
+    [Fact]
+    public void Parse_ScaledPeakOverflows_NamesReferenceBatchSize()
+    {
+        // Linear scaling at the largest batch, 64, with reference 1 multiplies the rate by 64: 1e306 * 64 = 6.4e307 is
+        // finite, 1e308 * 64 is past double.MaxValue (about 1.8e308).
+        const string Tail = """, "schedule": {"type": "constant"}, "batch": {"type": "fixed", "batch_size": 64, "max_batch_size": 64}, "scaling": {"type": "linear", "reference_batch_size": 1}}""";
+        ScheduleSpec.Parse("{\"lr\": 1e306" + Tail).HasBatch.Should().BeTrue();
+
+        Action act = () => ScheduleSpec.Parse("{\"lr\": 1e308" + Tail);
+
+        act.Should().Throw<ScheduleSpecException>()
+            .Where(e => e.Path == "$.scaling.reference_batch_size")
+            .WithMessage("'$.scaling.reference_batch_size' is 1; the scaling factor at the largest batch, 64, is then 64, and the largest learning rate, *, times it overflows to infinity: lower lr or max_batch_size, or raise reference_batch_size.*");
+    }
 }

@@ -270,6 +270,7 @@ public class ScheduleSpecUnitsTests
     [InlineData("""{"lr": 0.1, "schedule": {"type": "SequentialLR", "schedulers": [{"type": "ExponentialLR", "gamma": -1}, {"type": "constant"}], "milestones": ["1ep"]}, "batch": {"type": "fixed", "batch_size": 50}}""", "$.schedule.schedulers[0].gamma")]
     [InlineData("""{"lr": 0.1, "schedule": {"type": "cosine", "num_training_steps": "3ep"}, "batch": {"type": "fixed", "batch_size": 50, "multiple": 64}}""", "$.batch.batch_size")]
     [InlineData("""{"lr": 0.1, "clock": "samples", "schedule": {"type": "StepLR", "step_size": "2ep"}, "batch": {"type": "fixed", "batch_size": 50}, "scaling": {"type": "adascale", "reference_batch_size": 50}}""", "$.scaling.type")]
+    [InlineData("""{"lr": 0.1, "clock": "samples", "schedule": {"type": "clamp", "max": 1, "schedule": {"type": "SequentialLR", "schedulers": [{"type": "ExponentialLR", "gamma": -1}, {"type": "constant"}], "milestones": ["1ep"]}}}""", "$.schedule.schedule.schedulers[0].gamma")]
     public void Parse_DeferredPosition_StillChecksEverythingElse(string json, string path) => Refused(json, path, "*");
 
     [Theory]
@@ -360,6 +361,39 @@ public class ScheduleSpecUnitsTests
 
     private static string Plan(string batch) =>
         """{"lr": 0.1, "schedule": {"type": "constant"}, "batch": """ + batch + ", \"duration\": \"1000ba\"}";
+
+    [Fact]
+    public void Parse_TokensConversion_SaysWhatToWriteInstead() =>
+        Refused(
+            """{"lr": 0.1, "schedule": {"type": "StepLR", "step_size": "1e6tok"}}""",
+            "$.schedule.step_size",
+            "'$.schedule.step_size' is \"1000000tok\"; converting tokens to steps needs the tokens of each sample, which a spec does not know: write it in ba, or put it on the tokens clock.*");
+
+    [Fact]
+    public void Build_PositionInfiniteOnceConverted_IsRefused()
+    {
+        // 1e308 epochs of 1e6 samples is 1e314 samples, past double.MaxValue (about 1.8e308); "R" writes 1e308 as 1E+308.
+        ScheduleSpec spec = ScheduleSpec.Parse("""{"lr": 0.1, "clock": "samples", "schedule": {"type": "exponential_decay", "decay_rate": 0.5, "decay_steps": "1e308ep"}}""");
+
+        Action act = () => spec.Build(datasetSize: 1_000_000);
+
+        act.Should().Throw<ScheduleSpecException>()
+            .Where(e => e.Path == "$.schedule.decay_steps")
+            .WithMessage("'$.schedule.decay_steps' is \"1E+308ep\"; once converted to samples it must be a finite number.*");
+    }
+
+    [Fact]
+    public void Build_WholeNumberPositionPastIntMaxOnceConverted_IsRefused()
+    {
+        // 1e10 epochs of 1000 samples is 1e13 samples, more than int.MaxValue, 2147483647.
+        ScheduleSpec spec = ScheduleSpec.Parse("""{"lr": 0.1, "clock": "samples", "schedule": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": "1e10ep"}}""");
+
+        Action act = () => spec.Build(datasetSize: 1000);
+
+        act.Should().Throw<ScheduleSpecException>()
+            .Where(e => e.Path == "$.schedule.total_steps")
+            .WithMessage("'$.schedule.total_steps' is \"10000000000ep\"; once converted to samples it must be a whole number of at most 2147483647.*");
+    }
 
     private static void Refused(string json, string path, string message)
     {
