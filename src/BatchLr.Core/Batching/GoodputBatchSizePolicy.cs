@@ -291,12 +291,11 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         if (residual > _residualThreshold)
         {
             ForgetTimings();
-            return;
         }
 
         if (_sums[0] == 0)
         {
-            return; // nothing timed yet
+            return; // nothing timed yet, or the timings were just forgotten
         }
 
         Fit();
