@@ -89,6 +89,8 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         _batchSize = options.InitialBatchSize;
 
         var candidates = new SortedSet<int> { _reference, Constraints.HighestAllowed };
+
+        // Stryker disable once Equality : at wanted == HighestAllowed the loop would add ApplyCore(HighestAllowed) = HighestAllowed, already in the set
         for (double wanted = _reference * options.CandidateRatio; wanted < Constraints.HighestAllowed; wanted *= options.CandidateRatio)
         {
             candidates.Add(Constraints.ApplyCore(wanted));
@@ -285,6 +287,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
     private void Decide(in BatchFeedback feedback)
     {
+        // Stryker disable once Conditional,Equality : the policy resets residual_sum with residual_count and adds to it only while counting, so at count 0 the sum is 0 and sqrt(0 / 0) = NaN fails > threshold as 0 does (only a hand-made state with a sum but no count tells them apart)
         double residual = _residualCount > 0 ? Math.Sqrt(_residualSum / _residualCount) : 0.0;
         _residualCount = 0;
         _residualSum = 0;
@@ -440,8 +443,12 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
                 for (int i = 0; i < 3; i++)
                 {
                     double gTheta = 0;
+                    // Each θ solves its subset's normal equations, G_SS·θ_S = r_S, so θᵀGθ = θᵀr and the objective is -θᵀr; skipping
+                    // this loop (-2·θᵀr) or subtracting (-3·θᵀr) scales every objective alike and keeps their order.
+                    // Stryker disable once Equality : see above, skipping the loop gives -2·θᵀr, the same order of subsets
                     for (int j = 0; j < 3; j++)
                     {
+                        // Stryker disable once Assignment : see above, -= gives -3·θᵀr, the same order of subsets
                         gTheta += gram[(i * 3) + j] * theta[j];
                     }
 
@@ -465,7 +472,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
     {
         Span<int> index = stackalloc int[3];
         int size = 0;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; (mask >> i) != 0; i++)
         {
             if ((mask & (1 << i)) != 0)
             {
@@ -534,6 +541,8 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         for (int r = 0; r < size; r++)
         {
             double value = m[(r * 4) + 3] / m[(r * 4) + r] * scale[r];
+
+            // Stryker disable once Equality : a coefficient of exactly 0 makes θ the solution of the subset without that term too, tried later with the same θ and objective
             if (value < 0)
             {
                 return false;

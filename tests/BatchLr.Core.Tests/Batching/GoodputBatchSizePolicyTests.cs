@@ -207,6 +207,43 @@ public class GoodputBatchSizePolicyTests
     }
 
     [Fact]
+    public void Observe_ReplicasWithSync_FitsAlphaBetaAndDelta()
+    {
+        // Four replicas, at most 16 samples per micro-batch: 32, 64 and 128 run shapes (A, B_r) = (1, 8), (1, 16), (2, 32),
+        // three points off one line, so T = δ + α·A + β·B_r with δ = 0.2, α = 0.02, β = 0.002 is recovered exactly.
+        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 5, Constraints = new BatchSizeConstraints(maximum: 8192, replicas: 4) });
+
+        int[] visited = Run(policy, 15, new GradientNoise(1.0, 4000.0), 16, 4, plan => 0.2 + (0.02 * plan.AccumulationSteps) + (0.002 * plan.PerReplicaBatchSize));
+
+        visited.Should().Equal([.. Enumerable.Repeat(32, 5), .. Enumerable.Repeat(64, 5), .. Enumerable.Repeat(128, 5)]);
+        policy.State.Values["alpha"].Should().BeApproximately(0.02, 1e-12);
+        policy.State.Values["beta"].Should().BeApproximately(0.002, 1e-12);
+        policy.State.Values["delta"].Should().BeApproximately(0.2, 1e-12);
+    }
+
+    [Fact]
+    public void Observe_SyncFittedBelowZero_TakesTheBestFitWithoutIt()
+    {
+        // Same shapes, timed 0.036 s, 0.052 s and 0.106 s (no sync: α·A + β·B_r, jittered). Through the three points,
+        // δ + α + 8β = 0.036, δ + α + 16β = 0.052, δ + 2α + 32β = 0.106 give δ = -0.002 < 0: refused. Of the two-term fits,
+        // α·A + δ has δ = 0.044 - 0.062 = -0.018 < 0 too (the A = 1 mean, 0.044, minus the slope to 0.106 at A = 2), and
+        // δ + β·B_r has a larger squared error than α·A + β·B_r, whose least-squares solution (normal equations over the
+        // fifteen steps) is taken, with δ = 0.
+        static double Seconds(BatchPlan plan) => plan.AccumulationSteps == 2 ? 0.106 : plan.PerReplicaBatchSize == 8 ? 0.036 : 0.052;
+        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 5, Constraints = new BatchSizeConstraints(maximum: 8192, replicas: 4) });
+
+        Run(policy, 15, new GradientNoise(1.0, 4000.0), 16, 4, Seconds);
+
+        (double A, double B, double T)[] shapes = [(1, 8, 0.036), (1, 16, 0.052), (2, 32, 0.106)];
+        double aa = 5 * shapes.Sum(p => p.A * p.A), ab = 5 * shapes.Sum(p => p.A * p.B), bb = 5 * shapes.Sum(p => p.B * p.B);
+        double at = 5 * shapes.Sum(p => p.A * p.T), bt = 5 * shapes.Sum(p => p.B * p.T);
+        double det = (aa * bb) - (ab * ab);
+        policy.State.Values["alpha"].Should().BeApproximately(((at * bb) - (ab * bt)) / det, 1e-12);
+        policy.State.Values["beta"].Should().BeApproximately(((aa * bt) - (ab * at)) / det, 1e-12);
+        policy.State.Values["delta"].Should().Be(0);
+    }
+
+    [Fact]
     public void Observe_TimingsFallingWithSize_FitAConstantStepTime()
     {
         // Measured 0.3 s at 32 and 0.28 s at 64 (noise): the least-squares line α + β·B has β < 0, which the model forbids;
