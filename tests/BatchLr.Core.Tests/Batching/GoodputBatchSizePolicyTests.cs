@@ -207,6 +207,21 @@ public class GoodputBatchSizePolicyTests
     }
 
     [Fact]
+    public void Observe_OneShapeTimed_KeepsTheFirstOfTheEquallyGoodFits()
+    {
+        // After one interval at 32, every step has (A, B) = (1, 32) and took 0.132 s: α = 0.132 alone and β = 0.132 / 32 alone
+        // fit it equally well (their squared errors agree to rounding, far inside the 1e-9 tolerance). Subsets are tried
+        // largest first, then by descending mask (β before α), and the first of equally good fits is kept: β.
+        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 5, Constraints = new BatchSizeConstraints(maximum: 4096) });
+
+        int[] visited = Run(policy, 5, new GradientNoise(1.0, 1000.0), int.MaxValue, 1, _ => 0.132);
+
+        visited.Should().OnlyContain(b => b == 32);
+        policy.State.Values["alpha"].Should().Be(0);
+        policy.State.Values["beta"].Should().BeApproximately(0.132 / 32, 1e-15);
+    }
+
+    [Fact]
     public void Observe_ReplicasWithSync_FitsAlphaBetaAndDelta()
     {
         // Four replicas, at most 16 samples per micro-batch: 32, 64 and 128 run shapes (A, B_r) = (1, 8), (1, 16), (2, 32),
@@ -310,6 +325,41 @@ public class GoodputBatchSizePolicyTests
         (Goodput(512) / Goodput(256)).Should().BeInRange(1.09, 1.1);
         before.Skip(10).Should().OnlyContain(b => b == 256);
         after.Skip(5).Should().OnlyContain(b => b == expected);
+    }
+
+    [Theory]
+    [InlineData(0.5, 16)]    // G(48) = 1.5 · G(16) exactly: a gain equal to the threshold does not exceed it
+    [InlineData(0.4375, 48)] // a threshold below the gain: switch
+    public void Observe_GainExactlyTheThreshold_KeepsTheChosenSize(double threshold, int expected)
+    {
+        // Saved timings: ten steps of (A, B) = (1, 16) at 0.5 s and six of (1, 48) at 1 s, T = 0.25 + B / 64; every sum and
+        // the scaled normal equations are exact in binary, so the fit is α = 0.25, β = 1/64 to the last bit. Noise-dominated
+        // (efficiency 1): G(16) = 16 / 0.5 = 32 and G(48) = 48 / 1 = 48 = 32 · (1 + 0.5). The size 16 was chosen.
+        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 16, CandidateRatio = 3, SwitchThreshold = threshold, UpdateInterval = 1, Constraints = new BatchSizeConstraints(maximum: 48) });
+        Restore(
+            policy,
+            ("chosen", 1),
+            ("fitted", 1),
+            ("basis_count", 2),
+            ("basis_a0", 1),
+            ("basis_b0", 16),
+            ("basis_a1", 1),
+            ("basis_b1", 48),
+            ("n", 16),
+            ("sum_a", 16),
+            ("sum_b", (10 * 16) + (6 * 48)),
+            ("sum_t", (10 * 0.5) + (6 * 1.0)),
+            ("sum_aa", 16),
+            ("sum_ab", (10 * 16) + (6 * 48)),
+            ("sum_bb", (10 * 16 * 16) + (6 * 48 * 48)),
+            ("sum_at", (10 * 0.5) + (6 * 1.0)),
+            ("sum_bt", (10 * 16 * 0.5) + (6 * 48 * 1.0)));
+
+        policy.Observe(new BatchFeedback(TrainingProgress.AtStep(1), BatchPlan.Create(16, int.MaxValue)) { Noise = new GradientNoise(0.0, 1.0) });
+
+        policy.State.Values["alpha"].Should().Be(0.25);
+        policy.State.Values["beta"].Should().Be(1.0 / 64);
+        policy.GetBatchSize(default).Should().Be(expected);
     }
 
     [Fact]
