@@ -470,6 +470,7 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
     // Solves the normal equations restricted to the terms in mask; false when singular or a coefficient is negative.
     private static bool SolveSubset(ReadOnlySpan<double> gram, ReadOnlySpan<double> rhs, int mask, Span<double> theta)
     {
+        theta.Clear();
         Span<int> index = stackalloc int[3];
         int size = 0;
         for (int i = 0; (mask >> i) != 0; i++)
@@ -480,11 +481,15 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
             }
         }
 
-        // Scale to a unit diagonal so the pivot test is relative, then eliminate with partial pivoting.
+        // Scale to a unit diagonal so the pivot test is relative, then eliminate. A Gram matrix is symmetric positive
+        // semidefinite, and so is every matrix left by elimination: in exact arithmetic its diagonal pivots are positive
+        // while the terms are independent, and reach 0 at the first term that depends on those before it, so no row
+        // exchange is needed, and the pivot itself tells a singular subset.
         Span<double> m = stackalloc double[12];
         Span<double> scale = stackalloc double[3];
         for (int r = 0; r < size; r++)
         {
+            // Stryker disable once Arithmetic : any positive scales S solve the same system, θ = S·y with (SGS)·y = S·r; a scale from another positive entry only moves the rounding and the pivot test's yardstick
             scale[r] = 1.0 / Math.Sqrt(gram[(index[r] * 3) + index[r]]);
         }
 
@@ -500,26 +505,11 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
         for (int col = 0; col < size; col++)
         {
-            int pivot = col;
-            for (int r = col + 1; r < size; r++)
+            // Stryker disable once Equality : > and >= differ only at a pivot of exactly 1e-10
+            if (!(m[(col * 4) + col] > SingularPivot))
             {
-                if (Math.Abs(m[(r * 4) + col]) > Math.Abs(m[(pivot * 4) + col]))
-                {
-                    pivot = r;
-                }
-            }
-
-            if (!(Math.Abs(m[(pivot * 4) + col]) > SingularPivot))
-            {
+                // Stryker disable once Boolean : a singular subset let through keeps θ = 0, whose objective 0 every feasible fit beats (θ ≥ 0 and r > 0 make -θᵀr < 0), and which is the result anyway when no fit is feasible
                 return false;
-            }
-
-            if (pivot != col)
-            {
-                for (int c = 0; c < 4; c++)
-                {
-                    (m[(col * 4) + c], m[(pivot * 4) + c]) = (m[(pivot * 4) + c], m[(col * 4) + c]);
-                }
             }
 
             for (int r = 0; r < size; r++)
@@ -537,7 +527,6 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
             }
         }
 
-        theta.Clear();
         for (int r = 0; r < size; r++)
         {
             double value = m[(r * 4) + 3] / m[(r * 4) + r] * scale[r];
