@@ -60,8 +60,7 @@ public sealed class BatchSizeConstraints
         long lowest = (minimum + granularity - 1) / granularity * granularity;
         if (lowest > maximum)
         {
-            // Stryker disable once Equality : a granularity equal to the maximum has the maximum itself as its lowest multiple, so it never reaches this branch, and > and >= agree on every granularity that does
-            string step = granularity > maximum
+            string step = granularity == cap
                 ? "a multiple of the least common multiple of multiple " + multiple.ToString(CultureInfo.InvariantCulture) + ", replicas " + replicas.ToString(CultureInfo.InvariantCulture) + " and the elastic replica counts, which exceeds the maximum"
                 : "a multiple of " + granularity.ToString(CultureInfo.InvariantCulture) + ", the least common multiple of multiple " + multiple.ToString(CultureInfo.InvariantCulture) + ", replicas " + replicas.ToString(CultureInfo.InvariantCulture) + " and the elastic replica counts";
             throw new ArgumentException(

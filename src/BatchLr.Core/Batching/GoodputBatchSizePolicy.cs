@@ -89,11 +89,15 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         _batchSize = options.InitialBatchSize;
 
         var candidates = new SortedSet<int> { _reference, Constraints.HighestAllowed };
-
-        // Stryker disable once Equality : at wanted == HighestAllowed the loop would add ApplyCore(HighestAllowed) = HighestAllowed, already in the set
-        for (double wanted = _reference * options.CandidateRatio; wanted < Constraints.HighestAllowed; wanted *= options.CandidateRatio)
+        for (double wanted = _reference * options.CandidateRatio; ; wanted *= options.CandidateRatio)
         {
-            candidates.Add(Constraints.ApplyCore(wanted));
+            int size = Constraints.ApplyCore(wanted);
+            if (size >= Constraints.HighestAllowed)
+            {
+                break; // the largest allowed size is in the set already
+            }
+
+            candidates.Add(size);
         }
 
         _candidates = [.. candidates];
@@ -287,8 +291,8 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
     private void Decide(in BatchFeedback feedback)
     {
-        // Stryker disable once Conditional,Equality : the policy resets residual_sum with residual_count and adds to it only while counting, so at count 0 the sum is 0 and sqrt(0 / 0) = NaN fails > threshold as 0 does (only a hand-made state with a sum but no count tells them apart)
-        double residual = _residualCount > 0 ? Math.Sqrt(_residualSum / _residualCount) : 0.0;
+        // The sum grows only with the count, so an interval without a predicted step has sum 0 and residual 0.
+        double residual = Math.Sqrt(_residualSum / Math.Max(_residualCount, 1));
         _residualCount = 0;
         _residualSum = 0;
         if (residual > _residualThreshold)
@@ -438,22 +442,9 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
                     continue;
                 }
 
-                // Squared error minus ΣT², the same for every subset: θᵀGθ - 2θᵀr.
-                double objective = 0;
-                for (int i = 0; i < 3; i++)
-                {
-                    double gTheta = 0;
-                    // Each θ solves its subset's normal equations, G_SS·θ_S = r_S, so θᵀGθ = θᵀr and the objective is -θᵀr; skipping
-                    // this loop (-2·θᵀr) or subtracting (-3·θᵀr) scales every objective alike and keeps their order.
-                    // Stryker disable once Equality : see above, skipping the loop gives -2·θᵀr, the same order of subsets
-                    for (int j = 0; j < 3; j++)
-                    {
-                        // Stryker disable once Assignment : see above, -= gives -3·θᵀr, the same order of subsets
-                        gTheta += gram[(i * 3) + j] * theta[j];
-                    }
-
-                    objective += theta[i] * (gTheta - (2 * rhs[i]));
-                }
+                // Squared error minus ΣT², the same for every subset: θᵀGθ - 2θᵀr, where θ solves its subset's normal
+                // equations, G_SS·θ_S = r_S, so θᵀGθ = θᵀr and the objective is -θᵀr.
+                double objective = -((theta[0] * rhs[0]) + (theta[1] * rhs[1]) + (theta[2] * rhs[2]));
 
                 if (double.IsPositiveInfinity(bestObjective) || objective < bestObjective - (1e-9 * Math.Abs(bestObjective)))
                 {

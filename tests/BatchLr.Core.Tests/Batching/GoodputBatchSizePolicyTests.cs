@@ -398,16 +398,19 @@ public class GoodputBatchSizePolicyTests
     }
 
     [Theory]
-    [InlineData(0.375, 1)] // (0.375 - 0.25) / 0.25 = 0.5 exactly: not above the threshold 0.5, the timing is kept
+    [InlineData(0.375, 2)]  // (0.375 - 0.25) / 0.25 = 0.5 exactly at both steps: an RMS of 0.5 is not above the threshold 0.5
     [InlineData(0.3751, 0)] // just above: the timings are forgotten
     public void Observe_ResidualAtTheThreshold_KeepsTheTimings(double seconds, double timed)
     {
-        // A restored fit T̂ = 0.25·A predicts 0.25 s for (A, B) = (1, 32); the model counts as wrong only when the RMS relative
-        // error exceeds ResidualThreshold.
-        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 1, ResidualThreshold = 0.5, Constraints = new BatchSizeConstraints(maximum: 4096) });
+        // A restored fit T̂ = 0.25·A predicts 0.25 s for (A, B) = (1, 32); the model counts as wrong only when the root mean
+        // square of the relative errors over the interval, sqrt((0.5² + 0.5²) / 2) = 0.5 here, exceeds ResidualThreshold.
+        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 2, ResidualThreshold = 0.5, Constraints = new BatchSizeConstraints(maximum: 4096) });
         Restore(policy, ("fitted", 1), ("chosen", 1), ("alpha", 0.25));
 
-        policy.Observe(new BatchFeedback(TrainingProgress.AtStep(1), BatchPlan.Create(32, int.MaxValue)) { Noise = new GradientNoise(1.0, 1000.0), StepSeconds = seconds });
+        for (int step = 1; step <= 2; step++)
+        {
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(32, int.MaxValue)) { Noise = new GradientNoise(1.0, 1000.0), StepSeconds = seconds });
+        }
 
         policy.State.Values["n"].Should().Be(timed);
     }
