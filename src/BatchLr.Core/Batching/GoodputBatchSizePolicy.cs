@@ -464,12 +464,9 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         theta.Clear();
         Span<int> index = stackalloc int[3];
         int size = 0;
-        for (int i = 0; (mask >> i) != 0; i++)
+        for (int bits = mask; bits != 0; bits &= bits - 1)
         {
-            if ((mask & (1 << i)) != 0)
-            {
-                index[size++] = i;
-            }
+            index[size++] = System.Numerics.BitOperations.TrailingZeroCount(bits); // the lowest term left in the mask
         }
 
         // Scale to a unit diagonal so the pivot test is relative, then eliminate. A Gram matrix is symmetric positive

@@ -44,6 +44,12 @@ public class BatchSizePolicyValidationTests
         yield return Case(() => BatchSizePolicy.Cyclic(32, 64, -1), "period", "'period' is -1; it must be a finite number greater than zero.*");
         yield return Case(() => BatchSizePolicy.Cyclic(32, 64, double.PositiveInfinity), "period", "'period' is Infinity; it must be a finite number greater than zero.*");
         yield return Case(() => BatchSizePolicy.Cyclic(32, 64, 5e-324), "period", "'period' is 5E-324; it must be large enough that half of it, the rise, is greater than zero.*");
+
+        // One broken option gives exactly its own rule line: a ratio of 1 is not also measured against the grid's least ratio.
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 1, Constraints = new BatchSizeConstraints(maximum: 4096) }), "options", "'options.CandidateRatio' is 1; it must be a finite number greater than 1. (Parameter 'options')");
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 0 }), "options", "'options.UpdateInterval' is 0; it must be 1 or more. (Parameter 'options')");
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, Constraints = null! }), "options", "'options.Constraints' is null; it must be set. (Parameter 'options')");
+        yield return Case(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32, Constraints = null! }), "options", "'options.Constraints' is null; it must be set. (Parameter 'options')");
     }
 
     [Theory]

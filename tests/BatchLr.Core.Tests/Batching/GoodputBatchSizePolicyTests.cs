@@ -306,6 +306,9 @@ public class GoodputBatchSizePolicyTests
         int best = Optimum(policy, noise, 16, 2, Seconds);
         best.Should().Be(512);
         visited.Should().Equal([.. Enumerable.Repeat(32, 5), .. Enumerable.Repeat(64, 5), .. Enumerable.Repeat(512, 20)]);
+
+        // Nor does a shape on the line count as a new one when it is timed: 64's own shape after its first step, or 512's.
+        policy.State.Values["basis_count"].Should().Be(2);
     }
 
     [Theory]
