@@ -56,10 +56,11 @@ public sealed class BatchSizeConstraints
             granularity = Math.Min(Lcm(granularity, count), cap);
         }
 
-        long lowest = granularity > maximum ? cap : (minimum + granularity - 1) / granularity * granularity;
+        // A granularity above the maximum is the cap, maximum + 1, whose lowest multiple at or above minimum is itself: above the maximum.
+        long lowest = (minimum + granularity - 1) / granularity * granularity;
         if (lowest > maximum)
         {
-            string step = granularity > maximum
+            string step = granularity == cap
                 ? "a multiple of the least common multiple of multiple " + multiple.ToString(CultureInfo.InvariantCulture) + ", replicas " + replicas.ToString(CultureInfo.InvariantCulture) + " and the elastic replica counts, which exceeds the maximum"
                 : "a multiple of " + granularity.ToString(CultureInfo.InvariantCulture) + ", the least common multiple of multiple " + multiple.ToString(CultureInfo.InvariantCulture) + ", replicas " + replicas.ToString(CultureInfo.InvariantCulture) + " and the elastic replica counts";
             throw new ArgumentException(
@@ -121,7 +122,7 @@ public sealed class BatchSizeConstraints
 
     /// <summary>The same rules with the maximum lowered to <paramref name="maximum"/> (kept if already lower).</summary>
     internal BatchSizeConstraints WithMaximum(int maximum) =>
-        maximum >= Maximum ? this : new BatchSizeConstraints(Minimum, maximum, Multiple, Replicas, ElasticReplicaCounts);
+        new(Minimum, Math.Min(maximum, Maximum), Multiple, Replicas, ElasticReplicaCounts);
 
     /// <summary>
     /// The allowed size a policy moves to from <paramref name="current"/> when it wants <paramref name="wanted"/>: the nearest
@@ -136,6 +137,7 @@ public sealed class BatchSizeConstraints
             return next;
         }
 
+        // Stryker disable once Equality : goal == current cannot get here, since current is allowed and so ApplyCore(goal) == current returned above
         return goal > current
             ? (int)Math.Min((long)current + Granularity, HighestAllowed)
             : Math.Max(current - Granularity, LowestAllowed);
@@ -146,13 +148,7 @@ public sealed class BatchSizeConstraints
         double units = wanted / Granularity;
         double below = Math.Floor(units);
         double chosen = units - below > 0.5 ? below + 1 : below;
-        double size = chosen * Granularity;
-        if (size <= LowestAllowed)
-        {
-            return LowestAllowed;
-        }
-
-        return size >= HighestAllowed ? HighestAllowed : (int)size;
+        return (int)Math.Clamp(chosen * Granularity, LowestAllowed, HighestAllowed);
     }
 
     private static long Lcm(long a, long b) => a / Gcd(a, b) * b;

@@ -324,7 +324,7 @@ public static class BatchSizePolicy
             double span = Math.Max(1.0, (double)limits.HighestAllowed / options.InitialBatchSize);
             double least = Math.Pow(span, 1.0 / GoodputBatchSizePolicy.MaxCandidates);
             check.Require(
-                Math.Log(span) / Math.Log(options.CandidateRatio) <= GoodputBatchSizePolicy.MaxCandidates,
+                options.CandidateRatio >= least,
                 nameof(options.CandidateRatio),
                 options.CandidateRatio,
                 string.Create(CultureInfo.InvariantCulture, $"at least {Guard.Format(least)}, so the grid from InitialBatchSize to the largest allowed size, {limits.HighestAllowed}, holds at most {GoodputBatchSizePolicy.MaxCandidates} candidates"));

@@ -13,10 +13,9 @@ internal sealed class DecayEquivalentCurve(LearningRateSchedule schedule, double
 
     public override ProgressClock Clock => schedule.Clock;
 
-    internal override double Peak => Math.Max(reference, maximum);
-
     protected internal override double EvaluateCore(double position)
     {
+        // Stryker disable once Equality : at position == warmup the rate is η(w) = _peak, so reference · (_peak / rate) = reference · 1, the reference this branch returns
         if (position < warmup)
         {
             return reference;

@@ -89,9 +89,15 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
         _batchSize = options.InitialBatchSize;
 
         var candidates = new SortedSet<int> { _reference, Constraints.HighestAllowed };
-        for (double wanted = _reference * options.CandidateRatio; wanted < Constraints.HighestAllowed; wanted *= options.CandidateRatio)
+        for (double wanted = _reference * options.CandidateRatio; ; wanted *= options.CandidateRatio)
         {
-            candidates.Add(Constraints.ApplyCore(wanted));
+            int size = Constraints.ApplyCore(wanted);
+            if (size >= Constraints.HighestAllowed)
+            {
+                break; // the largest allowed size is in the set already
+            }
+
+            candidates.Add(size);
         }
 
         _candidates = [.. candidates];
@@ -285,18 +291,18 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
     private void Decide(in BatchFeedback feedback)
     {
-        double residual = _residualCount > 0 ? Math.Sqrt(_residualSum / _residualCount) : 0.0;
+        // The sum grows only with the count, so an interval without a predicted step has sum 0 and residual 0.
+        double residual = Math.Sqrt(_residualSum / Math.Max(_residualCount, 1));
         _residualCount = 0;
         _residualSum = 0;
         if (residual > _residualThreshold)
         {
             ForgetTimings();
-            return;
         }
 
         if (_sums[0] == 0)
         {
-            return; // nothing timed yet
+            return; // nothing timed yet, or the timings were just forgotten
         }
 
         Fit();
@@ -436,18 +442,9 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
                     continue;
                 }
 
-                // Squared error minus ΣT², the same for every subset: θᵀGθ - 2θᵀr.
-                double objective = 0;
-                for (int i = 0; i < 3; i++)
-                {
-                    double gTheta = 0;
-                    for (int j = 0; j < 3; j++)
-                    {
-                        gTheta += gram[(i * 3) + j] * theta[j];
-                    }
-
-                    objective += theta[i] * (gTheta - (2 * rhs[i]));
-                }
+                // Squared error minus ΣT², the same for every subset: θᵀGθ - 2θᵀr, where θ solves its subset's normal
+                // equations, G_SS·θ_S = r_S, so θᵀGθ = θᵀr and the objective is -θᵀr.
+                double objective = -((theta[0] * rhs[0]) + (theta[1] * rhs[1]) + (theta[2] * rhs[2]));
 
                 if (double.IsPositiveInfinity(bestObjective) || objective < bestObjective - (1e-9 * Math.Abs(bestObjective)))
                 {
@@ -464,21 +461,23 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
     // Solves the normal equations restricted to the terms in mask; false when singular or a coefficient is negative.
     private static bool SolveSubset(ReadOnlySpan<double> gram, ReadOnlySpan<double> rhs, int mask, Span<double> theta)
     {
+        theta.Clear();
         Span<int> index = stackalloc int[3];
         int size = 0;
-        for (int i = 0; i < 3; i++)
+        for (int bits = mask; bits != 0; bits &= bits - 1)
         {
-            if ((mask & (1 << i)) != 0)
-            {
-                index[size++] = i;
-            }
+            index[size++] = System.Numerics.BitOperations.TrailingZeroCount(bits); // the lowest term left in the mask
         }
 
-        // Scale to a unit diagonal so the pivot test is relative, then eliminate with partial pivoting.
+        // Scale to a unit diagonal so the pivot test is relative, then eliminate. A Gram matrix is symmetric positive
+        // semidefinite, and so is every matrix left by elimination: in exact arithmetic its diagonal pivots are positive
+        // while the terms are independent, and reach 0 at the first term that depends on those before it, so no row
+        // exchange is needed, and the pivot itself tells a singular subset.
         Span<double> m = stackalloc double[12];
         Span<double> scale = stackalloc double[3];
         for (int r = 0; r < size; r++)
         {
+            // Stryker disable once Arithmetic : any positive scales S solve the same system, θ = S·y with (SGS)·y = S·r; a scale from another positive entry only moves the rounding and the pivot test's yardstick
             scale[r] = 1.0 / Math.Sqrt(gram[(index[r] * 3) + index[r]]);
         }
 
@@ -494,26 +493,11 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
 
         for (int col = 0; col < size; col++)
         {
-            int pivot = col;
-            for (int r = col + 1; r < size; r++)
+            // Stryker disable once Equality : > and >= differ only at a pivot of exactly 1e-10
+            if (!(m[(col * 4) + col] > SingularPivot))
             {
-                if (Math.Abs(m[(r * 4) + col]) > Math.Abs(m[(pivot * 4) + col]))
-                {
-                    pivot = r;
-                }
-            }
-
-            if (!(Math.Abs(m[(pivot * 4) + col]) > SingularPivot))
-            {
+                // Stryker disable once Boolean : a singular subset let through keeps θ = 0, whose objective 0 every feasible fit beats (θ ≥ 0 and r > 0 make -θᵀr < 0), and which is the result anyway when no fit is feasible
                 return false;
-            }
-
-            if (pivot != col)
-            {
-                for (int c = 0; c < 4; c++)
-                {
-                    (m[(col * 4) + c], m[(pivot * 4) + c]) = (m[(pivot * 4) + c], m[(col * 4) + c]);
-                }
             }
 
             for (int r = 0; r < size; r++)
@@ -531,10 +515,11 @@ internal sealed class GoodputBatchSizePolicy : IAdaptiveBatchSizePolicy
             }
         }
 
-        theta.Clear();
         for (int r = 0; r < size; r++)
         {
             double value = m[(r * 4) + 3] / m[(r * 4) + r] * scale[r];
+
+            // Stryker disable once Equality : a coefficient of exactly 0 makes θ the solution of the subset without that term too, tried later with the same θ and objective
             if (value < 0)
             {
                 return false;

@@ -10,8 +10,6 @@ namespace BatchLr.Batching;
 /// <remarks><c>B(s) = target</c> when <c>s &gt; samples</c>, else <c>start + floor(s / (samples / n)) · increment</c>.</remarks>
 internal sealed class IncrementRampCurve(double start, double increment, double target, double rampSamples) : LearningRateSchedule
 {
-    internal override double Peak => Math.Max(start, target);
-
     private readonly double _perIncrement = rampSamples / Math.Floor((target - start) / increment);
 
     protected internal override double EvaluateCore(double position) =>

@@ -140,4 +140,22 @@ public class AdaptiveBatchSizePolicyTests
         policy.GetBatchSize(default).Should().Be(3968);
     }
 
+    [Fact]
+    public void NoiseAdaptive_CoarseGranularity_StillMovesDownTowardTheTarget()
+    {
+        // Granularity 64, from 256 toward B_simple = 64 by at most 1.1 per update: 256 / 1.1 ≈ 232.7 rounds back to 256,
+        // so the policy steps one granularity down, to 192; 192 / 1.1 ≈ 174.5 rounds to 192, so 128; 128 / 1.1 ≈ 116.4
+        // rounds to 128, so 64, the target, where it stays.
+        var policy = BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 256, MaxChangeFactor = 1.1, UpdateInterval = 1, Constraints = new BatchSizeConstraints(multiple: 64, maximum: 4096) });
+        var noise = new GradientNoise(1.0, 64.0);
+
+        int[] sizes = Enumerable.Range(0, 4).Select(step =>
+        {
+            policy.Observe(new BatchFeedback(TrainingProgress.AtStep(step), BatchPlan.Create(policy.GetBatchSize(default), int.MaxValue)) { Noise = noise });
+            return policy.GetBatchSize(default);
+        }).ToArray();
+
+        sizes.Should().Equal(192, 128, 64, 64);
+    }
+
 }

@@ -96,4 +96,39 @@ public class BatchSizeConstraintsTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("wanted");
     }
+
+    [Theory]
+    [InlineData(16, 16, 1)]  // minimum = maximum: the one size 16
+    [InlineData(16, 16, 8)]  // and a multiple of 8
+    [InlineData(1, 16, 16)]  // granularity = maximum: 16 is its only multiple in range
+    [InlineData(9, 16, 16)]
+    public void Constructor_SingleAllowedSizeAtTheMaximum_IsAccepted(int minimum, int maximum, int multiple)
+    {
+        var constraints = new BatchSizeConstraints(minimum: minimum, maximum: maximum, multiple: multiple);
+
+        constraints.LowestAllowed.Should().Be(16);
+        constraints.HighestAllowed.Should().Be(16);
+        constraints.Apply(1).Should().Be(16);
+        constraints.Apply(1e6).Should().Be(16);
+    }
+
+    [Fact]
+    public void Constructor_GranularityAboveMaximum_MessageNamesMultipleAndReplicas()
+    {
+        // lcm(16, 3) = 48 exceeds the maximum 40: no multiple of it fits.
+        var act = () => new BatchSizeConstraints(minimum: 9, maximum: 40, multiple: 16, replicas: 3);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("maximum")
+            .WithMessage("No batch size between minimum 9 and maximum 40 is a multiple of the least common multiple of multiple 16, replicas 3 and the elastic replica counts, which exceeds the maximum. (Parameter 'maximum')");
+    }
+
+    [Fact]
+    public void Constructor_NoMultipleBetweenBounds_MessageNamesGranularityMultipleAndReplicas()
+    {
+        // lcm(8, 2) = 8: 16 < 17 and 24 > 23, so no multiple lies in [17, 23].
+        var act = () => new BatchSizeConstraints(minimum: 17, maximum: 23, multiple: 8, replicas: 2);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("maximum")
+            .WithMessage("No batch size between minimum 17 and maximum 23 is a multiple of 8, the least common multiple of multiple 8, replicas 2 and the elastic replica counts. (Parameter 'maximum')");
+    }
 }

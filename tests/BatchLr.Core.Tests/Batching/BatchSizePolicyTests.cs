@@ -56,6 +56,19 @@ public class BatchSizePolicyTests
     }
 
     [Fact]
+    public void LinearRamp_AtTheRampsLastSample_StillFollowsTheRampFormula()
+    {
+        // Megatron: consumed ≤ ramp_samples gives start + int(consumed / (ramp_samples / n)) · increment, only past it the
+        // target. With ramp_samples 9 and n = 7, 9 / (9 / 7) is 6.999… in doubles, so at sample 9 the batch is
+        // 32 + 6 · 32 = 224, and 256 from sample 10.
+        var policy = BatchSizePolicy.LinearRamp(start: 32, increment: 32, rampSamples: 9, target: 256);
+
+        Math.Floor(9 / (9 / 7.0)).Should().Be(6);
+        policy.GetBatchSize(new TrainingProgress(0, 9)).Should().Be(224);
+        policy.GetBatchSize(new TrainingProgress(0, 10)).Should().Be(256);
+    }
+
+    [Fact]
     public void LinearRamp_SizesNotAllowedByConstraints_Throws()
     {
         // Megatron requires every ramp size to split evenly; with 3 replicas 32 does not.

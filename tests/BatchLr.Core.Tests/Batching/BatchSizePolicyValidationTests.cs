@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using BatchLr.Batching;
 using BatchLr.Feedback;
 using BatchLr.Scaling;
@@ -35,6 +36,98 @@ public class BatchSizePolicyValidationTests
         yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 1.0001 }), "options", "*CandidateRatio' is 1.0001; it must be at least 1.018*at most 1000 candidates*");
         yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 1 + 1e-15 }), "options", "*CandidateRatio' is 1.000000000000001*at most 1000 candidates*");
         yield return Case(() => BatchSizePolicy.FromCurve(null!), "curve", "*");
+
+        // Exact rule texts, where a later check would refuse the value too but state another rule.
+        yield return Case(() => BatchSizePolicy.Fixed(0), "batchSize", "'batchSize' is 0; it must be greater than zero.*");
+        yield return Case(() => BatchSizePolicy.Steps([5.0], [32]), "milestones.Count", "'milestones.Count' is 1; it must be one fewer than sizes.Count, 0.*");
+        yield return Case(() => BatchSizePolicy.LinearRamp(32, 32, 1000, 256, new BatchSizeConstraints(replicas: 3)), "start", "'start' is 32; it must be a multiple of the constraints' granularity, 3, so every size of the ramp is allowed.*");
+        yield return Case(() => BatchSizePolicy.Cyclic(32, 64, -1), "period", "'period' is -1; it must be a finite number greater than zero.*");
+        yield return Case(() => BatchSizePolicy.Cyclic(32, 64, double.PositiveInfinity), "period", "'period' is Infinity; it must be a finite number greater than zero.*");
+        yield return Case(() => BatchSizePolicy.Cyclic(32, 64, 5e-324), "period", "'period' is 5E-324; it must be large enough that half of it, the rise, is greater than zero.*");
+
+        // One broken option gives exactly its own rule line: a ratio of 1 is not also measured against the grid's least ratio.
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, CandidateRatio = 1, Constraints = new BatchSizeConstraints(maximum: 4096) }), "options", "'options.CandidateRatio' is 1; it must be a finite number greater than 1. (Parameter 'options')");
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, UpdateInterval = 0 }), "options", "'options.UpdateInterval' is 0; it must be 1 or more. (Parameter 'options')");
+        yield return Case(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, Constraints = null! }), "options", "'options.Constraints' is null; it must be set. (Parameter 'options')");
+        yield return Case(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32, Constraints = null! }), "options", "'options.Constraints' is null; it must be set. (Parameter 'options')");
+    }
+
+    [Theory]
+    [MemberData(nameof(NullCalls))]
+    public void Factory_NullArgument_ThrowsArgumentNullException(Func<object> call, string parameter)
+    {
+        call.Should().Throw<ArgumentNullException>().WithParameterName(parameter);
+    }
+
+    public static IEnumerable<object[]> NullCalls() =>
+    [
+        [(Func<object>)(() => BatchSizePolicy.Steps([5.0], null!)), "sizes"],
+        [(Func<object>)(() => BatchSizePolicy.DecayEquivalent(null!, 32, 64)), "schedule"],
+        [(Func<object>)(() => BatchSizePolicy.OnPlateau(null!, new PlateauBatchSizeOptions())), "basePolicy"],
+        [(Func<object>)(() => BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(32), null!)), "options"],
+        [(Func<object>)(() => BatchSizePolicy.NoiseAdaptive(null!)), "options"],
+        [(Func<object>)(() => BatchSizePolicy.Goodput(null!)), "options"],
+    ];
+
+    [Theory]
+    [InlineData(32, 4096)]         // span 128: the least ratio is 128^(1/1000) ≈ 1.00486
+    [InlineData(1, int.MaxValue)]  // InitialBatchSize 1 is checked too: (2^31 - 1)^(1/1000) ≈ 1.02172
+    public void Goodput_CandidateRatioAtTheLeastItsRuleNames_IsAccepted_AndOneBelowIsRefused(int initial, int maximum)
+    {
+        // The rule: ratio^1000 at least the largest allowed size over InitialBatchSize, ratio ≥ (maximum / initial)^(1/1000).
+        double least = Math.Pow((double)maximum / initial, 1.0 / 1000);
+        var constraints = new BatchSizeConstraints(maximum: maximum);
+
+        var accepted = () => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = initial, CandidateRatio = least, Constraints = constraints });
+        var refused = () => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = initial, CandidateRatio = Math.BitDecrement(least), Constraints = constraints });
+
+        accepted.Should().NotThrow();
+        string below = Math.BitDecrement(least).ToString("R", CultureInfo.InvariantCulture);
+        string named = least.ToString("R", CultureInfo.InvariantCulture);
+        string max = maximum.ToString(CultureInfo.InvariantCulture);
+        refused.Should().Throw<ArgumentException>().WithParameterName("options")
+            .WithMessage($"*'options.CandidateRatio' is {below}; it must be at least {named}, so the grid from InitialBatchSize to the largest allowed size, {max}, holds at most 1000 candidates*");
+    }
+
+    [Fact]
+    public void Steps_SizeOne_IsAllowed()
+    {
+        var policy = BatchSizePolicy.Steps([5.0], [1, 2]);
+
+        policy.GetBatchSize(TrainingProgress.AtStep(0)).Should().Be(1);
+        policy.GetBatchSize(TrainingProgress.AtStep(5)).Should().Be(2);
+    }
+
+    [Fact]
+    public void RampsAndCycles_EqualBounds_HoldTheOneSize()
+    {
+        // Each bound check allows equality ("no less than"): the curve is then constant.
+        IBatchSizePolicy[] policies =
+        [
+            BatchSizePolicy.TokenRamp(64, 64, 100),
+            BatchSizePolicy.Geometric(64, 2.0, 10, 64, ProgressClock.Steps),
+            BatchSizePolicy.Cyclic(64, 64, 10),
+            BatchSizePolicy.DecayEquivalent(Schedule.Linear(0.1, 0.01, 100), 64, 64),
+        ];
+
+        foreach (IBatchSizePolicy policy in policies)
+        {
+            foreach (long t in (long[])[0, 5, 50, 1000])
+            {
+                policy.GetBatchSize(new TrainingProgress(t, t, t, t)).Should().Be(64);
+            }
+        }
+    }
+
+    [Fact]
+    public void Geometric_MaximumBelowTheConstraintsMaximum_CapsTheRoundedSize()
+    {
+        // The curve stops at 500, which rounds to 512 on a multiple of 64; the maximum 500 lowers the largest allowed size to
+        // 448, 7 · 64, so far out the batch is 448.
+        var policy = BatchSizePolicy.Geometric(64, 2.0, 10, 500, ProgressClock.Steps, new BatchSizeConstraints(multiple: 64));
+
+        policy.Constraints.HighestAllowed.Should().Be(448);
+        policy.GetBatchSize(TrainingProgress.AtStep(1000)).Should().Be(448);
     }
 
     [Theory]
@@ -108,6 +201,20 @@ public class BatchSizePolicyValidationTests
         }
     }
 
+    public static IEnumerable<object[]> DecayedRates() => [[0.0], [-0.0], [-0.05]];
+
+    [Theory]
+    [MemberData(nameof(DecayedRates))]
+    public void DecayEquivalent_RateDecayedToZeroOrBelow_GivesTheMaximum(double decayed)
+    {
+        // η = 0.1 before step 10, then a rate of zero or less: fully decayed, so the batch is the maximum, 256, not
+        // 32 · 0.1 / η (infinite at 0 and -0, negative below, which would fall to the smallest size).
+        var policy = BatchSizePolicy.DecayEquivalent(Schedule.FromFunction(t => t < 10 ? 0.1 : decayed), 32, 256);
+
+        policy.GetBatchSize(TrainingProgress.AtStep(9)).Should().Be(32);
+        policy.GetBatchSize(TrainingProgress.AtStep(10)).Should().Be(256);
+    }
+
     [Fact]
     public void DecayEquivalent_WarmupNotGiven_ThrowsInsteadOfShrinkingTheBatch()
     {
@@ -152,6 +259,56 @@ public class BatchSizePolicyValidationTests
         var act = () => policy.Restore(state);
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*33*multiple of 8*");
+    }
+
+    public static IEnumerable<object[]> AdaptiveKinds() =>
+    [
+        [(Func<IAdaptiveBatchSizePolicy>)(() => BatchSizePolicy.NoiseAdaptive(new NoiseAdaptiveBatchSizeOptions { InitialBatchSize = 32, Constraints = new BatchSizeConstraints(multiple: 8) }))],
+        [(Func<IAdaptiveBatchSizePolicy>)(() => BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, Constraints = new BatchSizeConstraints(multiple: 8, maximum: 4096) }))],
+        [(Func<IAdaptiveBatchSizePolicy>)(() => BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(32, new BatchSizeConstraints(multiple: 8)), new PlateauBatchSizeOptions()))],
+    ];
+
+    [Theory]
+    [MemberData(nameof(AdaptiveKinds))]
+    public void Restore_NullState_ThrowsArgumentNullException(Func<IAdaptiveBatchSizePolicy> create)
+    {
+        var act = () => create().Restore(null!);
+
+        act.Should().Throw<ArgumentNullException>().WithParameterName("state");
+    }
+
+    [Theory]
+    [MemberData(nameof(AdaptiveKinds))]
+    public void Restore_BatchNotAllowed_ThrowsNamingTheRule_AndChangesNothing(Func<IAdaptiveBatchSizePolicy> create)
+    {
+        IAdaptiveBatchSizePolicy policy = create();
+        AdaptiveBatchState before = policy.State;
+
+        var act = () => policy.Restore(before with { BatchSize = 36 });
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("state").WithMessage("'state.BatchSize' is 36; it must be a multiple of 8 between 8 and *.*");
+        policy.State.Should().Be(before);
+    }
+
+    [Theory]
+    [InlineData(2147483647.0, true)]  // int.MaxValue: the largest count
+    [InlineData(2147483648.0, false)] // one more is no int
+    public void Restore_CountAtIntMaxValue_IsTheLargestAccepted(double count, bool accepted)
+    {
+        var policy = BatchSizePolicy.Goodput(new GoodputBatchSizeOptions { InitialBatchSize = 32, Constraints = new BatchSizeConstraints(maximum: 4096) });
+        var values = new Dictionary<string, double>(policy.State.Values) { ["residual_count"] = count };
+
+        var act = () => policy.Restore(policy.State with { Values = values });
+
+        if (accepted)
+        {
+            act.Should().NotThrow();
+            policy.State.Values["residual_count"].Should().Be(count);
+        }
+        else
+        {
+            act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("'state.Values[residual_count]' is 2147483648; it must be a whole number zero or more.*");
+        }
     }
 
     private static object[] Case(Func<object> call, string parameter, string message) => [call, parameter, message];

@@ -155,6 +155,7 @@ public class PlateauBatchSizePolicyTests
     [InlineData("loss_count", 3.0, "*loss_count*less than LossWindow, 3*")]
     [InlineData("loss_sum", double.PositiveInfinity, "*loss_sum*not finite*")]
     [InlineData("reports", -1.0, "*reports*whole number zero or more*")]
+    [InlineData("best", double.NaN, "'state.Values[best]' is not finite; it must be a finite number, or absent before the first report.*")]
     public void Restore_BadValue_ThrowsNamingTheEntry_AndChangesNothing(string name, double value, string message)
     {
         var options = new PlateauBatchSizeOptions { Patience = 0, Monitor = PlateauMonitor.TrainingLoss, LossWindow = 3 };
@@ -166,5 +167,19 @@ public class PlateauBatchSizePolicyTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage(message);
         policy.State.Should().Be(before);
+    }
+
+    [Theory]
+    [InlineData(0.25, 25)] // allowed sizes 25..100: m = 25 / 100, the least that can change a batch: 50 · 0.25 = 12.5 → 25
+    [InlineData(4.0, 100)] // m = 100 / 25, the greatest: 50 · 4 = 200 → 100
+    public void Restore_MultiplierAtItsBound_IsAccepted(double multiplier, int expected)
+    {
+        var policy = BatchSizePolicy.OnPlateau(BatchSizePolicy.Fixed(50, new BatchSizeConstraints(minimum: 25, maximum: 100)), new PlateauBatchSizeOptions());
+        var values = new System.Collections.Generic.Dictionary<string, double>(policy.State.Values) { ["multiplier"] = multiplier };
+
+        policy.Restore(policy.State with { Values = values });
+
+        policy.State.Values["multiplier"].Should().Be(multiplier);
+        policy.GetBatchSize(default).Should().Be(expected);
     }
 }
