@@ -33,6 +33,9 @@ internal static class PlannerMetrics
 
     public static Counter<long> BatchSizeChanges { get; } = Meter.CreateCounter<long>("batchlr.batch_size.changes", "{change}", "Steps whose global batch differs from the step before.");
 
+    /// <summary>The instruments <see cref="Completed"/> records: while none is enabled it does nothing.</summary>
+    private static readonly Instrument[] StepInstruments = [Steps, Samples, LearningRate, BatchSize, MicroBatchSize, AccumulationSteps, BatchSizeChanges];
+
     public static Counter<long> PlateauReductions { get; } = Meter.CreateCounter<long>("batchlr.plateau.reductions", "{reduction}", "Reports that lowered a reduce-on-plateau learning-rate factor.");
 
     public static Counter<long> PlateauBatchChanges { get; } = Meter.CreateCounter<long>("batchlr.plateau.batch_changes", "{change}", "Reports or losses that changed a batch-size plateau factor.");
@@ -44,8 +47,8 @@ internal static class PlannerMetrics
     /// <summary>Records a completed step: counters, the batch split and each group's learning rate.</summary>
     public static void Completed(string? plan, in StepPlan executed, long samples, int previousBatch)
     {
-        if (!Steps.Enabled && !Samples.Enabled && !BatchSize.Enabled && !MicroBatchSize.Enabled && !AccumulationSteps.Enabled && !BatchSizeChanges.Enabled && !LearningRate.Enabled)
         // Stryker disable once Statement,Block : only saves work; without it the instruments below, none enabled, record nothing, and the rates are read only when LearningRate is enabled
+        if (!AnyEnabled(StepInstruments))
         {
             return; // nobody listens: no tags, no reads of the plan
         }
@@ -71,6 +74,19 @@ internal static class PlannerMetrics
                 LearningRate.Record(executed.GetLearningRate(g), new KeyValuePair<string, object?>(PlanTag, plan), new KeyValuePair<string, object?>("batchlr.group", g));
             }
         }
+    }
+
+    private static bool AnyEnabled(Instrument[] instruments)
+    {
+        foreach (Instrument instrument in instruments)
+        {
+            if (instrument.Enabled)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static void Count(Counter<long> counter, string? plan)
