@@ -30,17 +30,17 @@ internal sealed class TorchOneCycleSchedule : LearningRateSchedule
         _values = values;
         _cosine = cosine;
         _last = ends[^1];
-        _atTotal = PastLast(_last + 1);
+        _atTotal = AtStep(_last + 1);
     }
 
-    // Stryker disable once Equality : at position = _last + 1 the two branches are the same call, _atTotal being PastLast(_last + 1)
-    protected internal override double EvaluateCore(double position) => position >= _last + 1 ? _atTotal : PastLast(position);
+    // Stryker disable once Equality : at position = _last + 1 the two branches are the same call, _atTotal being AtStep(_last + 1)
+    protected internal override double EvaluateCore(double position) => position >= _last + 1 ? _atTotal : AtStep(position);
 
     /// <summary>
     /// The value at a step: PyTorch's, unless past <c>total_steps - 1</c> it extrapolates a linear phase or divides by a phase
     /// of no length. Up to <c>total_steps - 1</c> neither happens: the phase of a step has a length and <c>pct</c> at most 1.
     /// </summary>
-    private double PastLast(double step)
+    private double AtStep(double step)
     {
         double value = Phase(step, out double pct, out double length);
         return length <= 0 || (!_cosine && pct > 1) ? Phase(_last, out _, out _) : value;
@@ -59,7 +59,7 @@ internal sealed class TorchOneCycleSchedule : LearningRateSchedule
 
         length = _ends[i] - start;
         // A phase of no length (PyTorch divides 0 by 0 there and raises) is only ever the last phase past its end, and there
-        // PastLast holds the value of total_steps - 1, whatever this gives: up to its end, a step's phase has a length.
+        // AtStep holds the value of total_steps - 1, whatever this gives: up to its end, a step's phase has a length.
         pct = (step - start) / length;
         double from = _values[i];
         double to = _values[i + 1];
